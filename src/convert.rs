@@ -1,0 +1,138 @@
+//! The pipeline for one page: bytes → page → DOM → card and clean → Markdown → front matter.
+
+use crate::card::{self, Card, FeedFooter, HeadMeta};
+use crate::error::PageError;
+use crate::front_matter::{self, Metadata};
+use crate::page::{self, Header};
+use crate::{clean, dates, dom, markdown, parse};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// Write YAML front matter; without it the title becomes a `# ` heading.
+    pub front_matter: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { front_matter: true }
+    }
+}
+
+/// A converted page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Converted {
+    pub metadata: Metadata,
+    /// The whole output file: front matter (or title heading) and body.
+    pub markdown: String,
+    /// What was missing or had to be dropped; the page converted nonetheless.
+    pub warnings: Vec<String>,
+}
+
+pub fn convert(bytes: &[u8], options: &Options) -> Result<Converted, PageError> {
+    let text = page::decode(bytes)?;
+    let page = page::split(&text);
+    let document = parse::parse_html(&page.html);
+    let body = dom::body(&document);
+    let mut warnings = Vec::new();
+
+    let head = if page.has_header {
+        HeadMeta::default()
+    } else {
+        warnings.push("no header: title and URL taken from the HTML, if anywhere".to_string());
+        card::head_meta(&document)
+    };
+    let card = card::take_card(&body);
+    let footer = card::take_feed_footer(&body);
+    if card.is_none() && footer.is_none() {
+        warnings.push("no archive card".to_string());
+    }
+    clean::clean(&body, &mut warnings);
+
+    let metadata = metadata(&page.header, card, footer, head, &mut warnings);
+    let body_md = markdown::to_markdown(&body, metadata.url.as_deref());
+    let markdown = assemble(&metadata, &body_md, options);
+    Ok(Converted {
+        metadata,
+        markdown,
+        warnings,
+    })
+}
+
+fn metadata(
+    header: &Header,
+    card: Option<Card>,
+    footer: Option<FeedFooter>,
+    head: HeadMeta,
+    warnings: &mut Vec<String>,
+) -> Metadata {
+    let card = card.unwrap_or_default();
+    let footer = footer.unwrap_or_default();
+    let title = card
+        .title
+        .clone()
+        .or_else(|| header.headline.clone().filter(|h| !h.is_empty()))
+        .or(head.title);
+    if title.is_none() {
+        warnings.push("no title".to_string());
+    }
+    let headline = header
+        .headline
+        .clone()
+        .filter(|h| !h.is_empty() && Some(h) != title.as_ref());
+    let date = page_date(&card, header, head.date.as_deref(), warnings);
+    Metadata {
+        title,
+        headline,
+        author: card.author,
+        author_url: card.author_url,
+        posted_by: footer.posted_by,
+        date,
+        source: card.source,
+        source_url: card.source_url,
+        topics: card.topics,
+        collections: card.collections,
+        tags: footer.tags,
+        url: header.url.clone().filter(|u| !u.is_empty()).or(head.url),
+        archived: header.archived_ms.and_then(dates::archived),
+    }
+}
+
+/// The card's date, else the header's `日期：` line, else the document's publication time.
+fn page_date(
+    card: &Card,
+    header: &Header,
+    head_date: Option<&str>,
+    warnings: &mut Vec<String>,
+) -> Option<String> {
+    let candidates = [
+        (card.date.as_deref(), dates::ymd as fn(&str) -> Option<String>),
+        (header.date_line.as_deref(), dates::date_line),
+        (head_date, dates::date_line),
+    ];
+    for (text, parse) in candidates {
+        let Some(text) = text else { continue };
+        match parse(text) {
+            Some(date) => return Some(date),
+            None => warnings.push(format!("date not understood: {text}")),
+        }
+    }
+    None
+}
+
+fn assemble(metadata: &Metadata, body: &str, options: &Options) -> String {
+    let mut out = String::with_capacity(body.len() + 512);
+    if options.front_matter {
+        out.push_str(&front_matter::to_yaml(metadata));
+    } else if let Some(title) = &metadata.title {
+        out.push_str("# ");
+        out.push_str(&markdown::heading_text(title));
+        out.push('\n');
+    }
+    if !body.is_empty() {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(body);
+    }
+    out
+}

@@ -1,0 +1,193 @@
+//! Small helpers over html5ever's `RcDom`, shared by the stages that read or edit the tree.
+//!
+//! Everything here walks with an explicit stack: saved pages can nest arbitrarily deep and a
+//! recursive walk would overflow the thread's stack long before the parser gives up.
+
+use std::cell::{Cell, Ref, RefCell};
+use std::rc::Rc;
+
+use html5ever::tendril::StrTendril;
+use html5ever::{Attribute, LocalName, QualName, local_name, ns};
+use markup5ever_rcdom::{Handle, Node, NodeData};
+
+/// The element's local name (`div`, `img`…), or `None` for text, comments and the document.
+pub fn tag(node: &Handle) -> Option<&LocalName> {
+    match &node.data {
+        NodeData::Element { name, .. } => Some(&name.local),
+        _ => None,
+    }
+}
+
+pub fn is_tag(node: &Handle, name: &LocalName) -> bool {
+    tag(node) == Some(name)
+}
+
+/// The value of an attribute, borrowed from the node.
+pub fn attr<'a>(node: &'a Handle, name: &str) -> Option<Ref<'a, str>> {
+    let NodeData::Element { attrs, .. } = &node.data else {
+        return None;
+    };
+    Ref::filter_map(attrs.borrow(), |attrs| {
+        attrs
+            .iter()
+            .find(|a| &*a.name.local == name)
+            .map(|a| &*a.value)
+    })
+    .ok()
+}
+
+/// The value of an attribute, trimmed, when it is present and not blank.
+pub fn attr_string(node: &Handle, name: &str) -> Option<String> {
+    let value = attr(node, name)?;
+    let trimmed = value.trim();
+    (!trimmed.is_empty()).then(|| trimmed.to_string())
+}
+
+/// Whether the `class` attribute holds `class` as one of its tokens.
+pub fn has_class(node: &Handle, class: &str) -> bool {
+    attr(node, "class").is_some_and(|c| c.split_ascii_whitespace().any(|t| t == class))
+}
+
+pub fn set_attr(node: &Handle, name: &str, value: &str) {
+    let NodeData::Element { attrs, .. } = &node.data else {
+        return;
+    };
+    let mut attrs = attrs.borrow_mut();
+    match attrs.iter_mut().find(|a| &*a.name.local == name) {
+        Some(a) => a.value = StrTendril::from_slice(value),
+        None => attrs.push(Attribute {
+            name: QualName::new(None, ns!(), LocalName::from(name)),
+            value: StrTendril::from_slice(value),
+        }),
+    }
+}
+
+/// A new `<a href=…>text</a>` element, for things that become links (embedded videos).
+pub fn new_link(href: &str, text: &str) -> Handle {
+    let link = Node::new(NodeData::Element {
+        name: QualName::new(None, ns!(html), local_name!("a")),
+        attrs: RefCell::new(vec![Attribute {
+            name: QualName::new(None, ns!(), local_name!("href")),
+            value: StrTendril::from_slice(href),
+        }]),
+        template_contents: RefCell::new(None),
+        mathml_annotation_xml_integration_point: false,
+    });
+    append(&link, new_text(text));
+    link
+}
+
+pub fn new_text(text: &str) -> Handle {
+    Node::new(NodeData::Text {
+        contents: RefCell::new(StrTendril::from_slice(text)),
+    })
+}
+
+pub fn append(parent: &Handle, child: Handle) {
+    child.parent.set(Some(Rc::downgrade(parent)));
+    parent.children.borrow_mut().push(child);
+}
+
+pub fn parent(node: &Handle) -> Option<Handle> {
+    let weak = node.parent.take();
+    let parent = weak.as_ref().and_then(|w| w.upgrade());
+    node.parent.set(weak);
+    parent
+}
+
+/// Removes a node from its parent. Costs a scan of the siblings, so the cleaning pass, which
+/// may remove many nodes, rebuilds child lists instead of calling this in a loop.
+pub fn detach(node: &Handle) {
+    if let Some(parent) = parent(node) {
+        parent
+            .children
+            .borrow_mut()
+            .retain(|child| !Rc::ptr_eq(child, node));
+    }
+    node.parent.set(None);
+}
+
+/// Replaces a node's children, fixing their parent links.
+pub fn set_children(node: &Handle, children: Vec<Handle>) {
+    let weak = Rc::downgrade(node);
+    for child in &children {
+        child.parent.set(Some(weak.clone()));
+    }
+    *node.children.borrow_mut() = children;
+}
+
+/// All text below `node`, in document order, as the browser would concatenate it (no
+/// whitespace collapsing).
+pub fn text_content(node: &Handle) -> String {
+    let mut out = String::new();
+    for_each_descendant(node, |n| {
+        if let NodeData::Text { contents } = &n.data {
+            out.push_str(&contents.borrow());
+        }
+        Walk::Continue
+    });
+    out
+}
+
+/// What a visitor wants after seeing a node.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Walk {
+    Continue,
+    /// Do not look below this node.
+    Skip,
+    Stop,
+}
+
+/// Visits `node`'s descendants (not `node` itself) in document order.
+pub fn for_each_descendant(node: &Handle, mut visit: impl FnMut(&Handle) -> Walk) {
+    let mut stack: Vec<(Handle, usize)> = vec![(node.clone(), 0)];
+    while let Some((current, index)) = stack.last_mut() {
+        let child = current.children.borrow().get(*index).cloned();
+        *index += 1;
+        let Some(child) = child else {
+            stack.pop();
+            continue;
+        };
+        match visit(&child) {
+            Walk::Continue => {
+                if !child.children.borrow().is_empty() {
+                    stack.push((child, 0));
+                }
+            }
+            Walk::Skip => {}
+            Walk::Stop => return,
+        }
+    }
+}
+
+/// The first descendant for which `pred` holds.
+pub fn find_descendant(node: &Handle, mut pred: impl FnMut(&Handle) -> bool) -> Option<Handle> {
+    let found: Cell<Option<Handle>> = Cell::new(None);
+    for_each_descendant(node, |n| {
+        if pred(n) {
+            found.set(Some(n.clone()));
+            Walk::Stop
+        } else {
+            Walk::Continue
+        }
+    });
+    found.into_inner()
+}
+
+/// Whether nothing below `node` is visible: only whitespace text, comments, empty elements.
+pub fn is_blank(node: &Handle) -> bool {
+    find_descendant(node, |n| match &n.data {
+        NodeData::Text { contents } => !contents.borrow().trim().is_empty(),
+        NodeData::Element { name, .. } => matches!(
+            name.local,
+            local_name!("img") | local_name!("iframe") | local_name!("video") | local_name!("hr")
+        ),
+        _ => false,
+    })
+    .is_none()
+}
+
+/// The `<body>` of a parsed document, or the document itself when there is none.
+pub fn body(document: &Handle) -> Handle {
+    find_descendant(document, |n| is_tag(n, &local_name!("body"))).unwrap_or_else(|| document.clone())
+}

@@ -1,0 +1,70 @@
+//! Character classes as CommonMark and CSS define them.
+
+use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
+
+/// CommonMark's "Unicode whitespace character": Zs, tab, line feed, form feed, carriage return.
+/// Line starts and ends count as whitespace too; callers pass `None` for those.
+pub fn is_whitespace(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\x0C' | '\r')
+        || c.general_category_group() == GeneralCategoryGroup::Separator && c != '\u{2028}' && c != '\u{2029}'
+}
+
+/// Punctuation for emphasis flanking. CommonMark 0.30 counts only the P categories, 0.31 adds
+/// the S categories; renderers in use follow one or the other, so output must work under
+/// both. `wide` selects the 0.31 reading.
+pub fn is_punctuation(c: char, wide: bool) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_punctuation();
+    }
+    match c.general_category_group() {
+        GeneralCategoryGroup::Punctuation => true,
+        GeneralCategoryGroup::Symbol => wide,
+        _ => false,
+    }
+}
+
+/// Characters that carry meaning of their own, not just decoration: emphasis around
+/// nothing but punctuation and spaces adds nothing a reader can see.
+pub fn is_word(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// East Asian wide characters (Han, kana, CJK punctuation, full-width forms), Hangul excepted:
+/// CSS drops a line break between two of them instead of rendering a space.
+pub fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FDF
+        | 0x3000..=0x303F
+        | 0x3040..=0x30FF
+        | 0x3100..=0x312F
+        | 0x31A0..=0x31FF
+        | 0x3200..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x20000..=0x3FFFF)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes() {
+        assert!(is_whitespace('\u{a0}'));
+        assert!(is_whitespace('\u{3000}'));
+        assert!(!is_whitespace('\u{200b}'));
+        assert!(is_punctuation('：', false));
+        assert!(is_punctuation('“', false));
+        assert!(is_punctuation('*', false));
+        assert!(!is_punctuation('©', false));
+        assert!(is_punctuation('©', true));
+        assert!(!is_punctuation('中', true));
+        assert!(is_wide('中') && is_wide('，') && is_wide('Ａ'));
+        assert!(!is_wide('a') && !is_wide('한'));
+        assert!(is_word('中') && is_word('7') && !is_word('：'));
+    }
+}

@@ -1,0 +1,473 @@
+//! Writing tokens as CommonMark text: escaping only what would otherwise change meaning.
+//!
+//! Rules, each from the CommonMark spec:
+//! - `*`, `~`, `` ` `` pair up with one another, so a lone one is harmless; they are escaped when
+//!   the paragraph has two or more, or delimiters of our own they could pair with.
+//! - `_` between two alphanumerics never opens or closes; only the others are counted.
+//! - `[` is always escaped (links, reference definitions, footnotes); `]` inside link text.
+//! - `<` before a letter, `/`, `!` or `?` could start raw HTML or an autolink.
+//! - `&` before something that reads as an entity (`&amp;`, `&#20013;`).
+//! - `\` before punctuation, and at the end of a text run (the next run may start with some).
+//! - At the start of a line: `#`, `>`, list markers, setext and thematic-break lines, fences,
+//!   table delimiter rows.
+
+use std::borrow::Cow;
+
+use super::inline::Tok;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Ctx {
+    Paragraph,
+    Heading,
+    Cell,
+}
+
+#[derive(Default)]
+struct Flags {
+    star: bool,
+    tilde: bool,
+    backtick: bool,
+    underscore: bool,
+}
+
+fn paragraph_flags(toks: &[Tok]) -> Flags {
+    let (mut stars, mut tildes, mut backticks, mut underscores) = (0usize, 0usize, 0usize, 0usize);
+    let mut flags = Flags::default();
+    for tok in toks {
+        match tok {
+            Tok::Text(s) => {
+                stars += s.matches('*').count();
+                tildes += s.matches('~').count();
+                backticks += s.matches('`').count();
+                underscores += loose_underscores(s);
+            }
+            Tok::Open(e) => match e.delimiter_char() {
+                '~' => flags.tilde = true,
+                _ => flags.star = true,
+            },
+            Tok::Code(_) => flags.backtick = true,
+            _ => {}
+        }
+    }
+    flags.star |= stars >= 2;
+    flags.tilde |= tildes >= 2;
+    flags.backtick |= backticks >= 2;
+    flags.underscore = underscores >= 2;
+    flags
+}
+
+/// Underscores that are not between two alphanumerics (those are inert).
+fn loose_underscores(s: &str) -> usize {
+    let chars: Vec<char> = s.chars().collect();
+    (0..chars.len())
+        .filter(|&i| chars[i] == '_' && !intraword(&chars, i))
+        .count()
+}
+
+fn intraword(chars: &[char], i: usize) -> bool {
+    i > 0
+        && chars[i - 1].is_alphanumeric()
+        && chars.get(i + 1).is_some_and(|c| c.is_alphanumeric())
+}
+
+/// Writes one paragraph's (or heading's, or cell's) tokens. Line-start escapes are applied per
+/// line afterwards by `escape_line_starts`.
+pub fn write_tokens(toks: &[Tok], ctx: Ctx) -> String {
+    let flags = paragraph_flags(toks);
+    let mut out = String::new();
+    let mut in_link = false;
+    for (k, tok) in toks.iter().enumerate() {
+        match tok {
+            Tok::Text(s) => {
+                let before_link = matches!(toks.get(k + 1), Some(Tok::LinkOpen));
+                escape_text(s, &flags, in_link, before_link, &mut out);
+            }
+            Tok::Open(e) | Tok::Close(e) => out.push_str(e.delimiter()),
+            Tok::LinkOpen => {
+                out.push('[');
+                in_link = true;
+            }
+            Tok::LinkClose { url, title } => {
+                out.push_str("](");
+                write_destination(url, &mut out);
+                if let Some(title) = title {
+                    out.push(' ');
+                    write_title(title, &mut out);
+                }
+                out.push(')');
+                in_link = false;
+            }
+            Tok::Image { alt, url, title } => {
+                out.push_str("![");
+                escape_alt(alt, &mut out);
+                out.push_str("](");
+                write_destination(url, &mut out);
+                if let Some(title) = title {
+                    out.push(' ');
+                    write_title(title, &mut out);
+                }
+                out.push(')');
+            }
+            Tok::Code(code) => write_code_span(code, &mut out),
+            Tok::Break => match ctx {
+                Ctx::Paragraph => out.push_str("\\\n"),
+                Ctx::Heading | Ctx::Cell => out.push(' '),
+            },
+        }
+    }
+    match ctx {
+        Ctx::Paragraph => {}
+        Ctx::Heading => escape_closing_hashes(&mut out),
+        Ctx::Cell => out = out.replace('|', "\\|"),
+    }
+    out
+}
+
+fn escape_text(s: &str, flags: &Flags, in_link: bool, before_link: bool, out: &mut String) {
+    let chars: Vec<char> = s.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        let escape = match c {
+            '\\' => next.is_none_or(|n| n.is_ascii_punctuation()),
+            '*' => flags.star,
+            '~' => flags.tilde,
+            '`' => flags.backtick,
+            '_' => flags.underscore && !intraword(&chars, i),
+            '[' => true,
+            ']' => in_link,
+            '<' => next.is_none_or(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')),
+            '&' => entity_follows(&chars[i + 1..]),
+            '!' => next.is_none() && before_link,
+            _ => false,
+        };
+        if escape {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+}
+
+/// Whether the characters after an `&` would be read as a character reference.
+fn entity_follows(rest: &[char]) -> bool {
+    let body: Vec<char> = rest.iter().take(33).copied().collect();
+    let Some(end) = body.iter().position(|&c| c == ';') else {
+        return false;
+    };
+    let name = &body[..end];
+    match name {
+        ['#', 'x' | 'X', hex @ ..] => {
+            !hex.is_empty() && hex.len() <= 6 && hex.iter().all(|c| c.is_ascii_hexdigit())
+        }
+        ['#', dec @ ..] => !dec.is_empty() && dec.len() <= 7 && dec.iter().all(|c| c.is_ascii_digit()),
+        [first, ..] => first.is_ascii_alphabetic() && name.iter().all(|c| c.is_ascii_alphanumeric()),
+        [] => false,
+    }
+}
+
+/// Alt text is parsed as inline content and flattened, so anything that could become markup
+/// is escaped.
+fn escape_alt(alt: &str, out: &mut String) {
+    let chars: Vec<char> = alt.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let escape = match c {
+            '\\' | '[' | ']' | '*' | '_' | '`' | '<' | '~' => true,
+            '&' => entity_follows(&chars[i + 1..]),
+            _ => false,
+        };
+        if escape {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+}
+
+/// A link destination: plain when it can be, `<…>` when it holds spaces or unbalanced
+/// parentheses. Control characters (newlines, tabs) are dropped, as browsers do in URLs.
+pub fn write_destination(url: &str, out: &mut String) {
+    let url: Cow<str> = if url.chars().any(|c| c.is_control()) {
+        Cow::Owned(url.chars().filter(|c| !c.is_control()).collect())
+    } else {
+        Cow::Borrowed(url)
+    };
+    let pointy = url.is_empty() || url.contains([' ', '<', '>']) || !balanced_parens(&url);
+    if pointy {
+        out.push('<');
+    }
+    let chars: Vec<char> = url.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let escape = match c {
+            '\\' => true,
+            '<' | '>' => pointy,
+            '&' => entity_follows(&chars[i + 1..]),
+            _ => false,
+        };
+        if escape {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    if pointy {
+        out.push('>');
+    }
+}
+
+fn balanced_parens(url: &str) -> bool {
+    let mut depth = 0i64;
+    for c in url.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    depth == 0
+}
+
+fn write_title(title: &str, out: &mut String) {
+    out.push('"');
+    let chars: Vec<char> = title
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let escape = match c {
+            '"' | '\\' => true,
+            '&' => entity_follows(&chars[i + 1..]),
+            _ => false,
+        };
+        if escape {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+}
+
+/// A code span with a backtick fence longer than any run inside it.
+fn write_code_span(code: &str, out: &mut String) {
+    let fence = "`".repeat(longest_run(code, '`') + 1);
+    let pad = code.starts_with('`')
+        || code.ends_with('`')
+        || (code.starts_with(' ') && code.ends_with(' ') && code.trim() != code);
+    out.push_str(&fence);
+    if pad {
+        out.push(' ');
+    }
+    out.push_str(code);
+    if pad {
+        out.push(' ');
+    }
+    out.push_str(&fence);
+}
+
+pub fn longest_run(text: &str, ch: char) -> usize {
+    let (mut best, mut current) = (0, 0);
+    for c in text.chars() {
+        if c == ch {
+            current += 1;
+            best = best.max(current);
+        } else {
+            current = 0;
+        }
+    }
+    best
+}
+
+/// In an ATX heading a trailing run of `#` after a space is a closing sequence, not text.
+fn escape_closing_hashes(out: &mut String) {
+    if !out.ends_with('#') {
+        return;
+    }
+    let start = out.trim_end_matches('#').len();
+    if start == 0 || out[..start].ends_with([' ', '\t']) {
+        out.insert(start, '\\');
+    }
+}
+
+/// Escapes what would make a line of a paragraph start a block of another kind.
+pub fn escape_line_starts(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        match line_start_escape(line) {
+            Some(at) => {
+                out.push_str(&line[..at]);
+                out.push('\\');
+                out.push_str(&line[at..]);
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
+/// Where to put a backslash so `line` stays paragraph text, if anywhere.
+fn line_start_escape(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let first = *bytes.first()?;
+    let space_or_end = |at: usize| bytes.get(at).is_none_or(|&b| b == b' ' || b == b'\t');
+    let only = |set: &[u8]| bytes.iter().all(|b| set.contains(b));
+    match first {
+        b'>' => Some(0),
+        b'#' => {
+            let hashes = bytes.iter().take_while(|&&b| b == b'#').count();
+            (hashes <= 6 && space_or_end(hashes)).then_some(0)
+        }
+        b'-' | b'+' | b'*' if space_or_end(1) => Some(0),
+        b'=' if only(b"= \t") => Some(0),
+        b'-' | b'_' | b'*' if only(&[first, b' ', b'\t']) => Some(0),
+        b'+' if line.starts_with("+++") => Some(0),
+        b'`' if line.starts_with("```") => Some(0),
+        b'~' if line.starts_with("~~~") => Some(0),
+        b'|' | b':' | b'-' if only(b"|:- \t") && line.contains('-') && line.contains('|') => Some(0),
+        b'0'..=b'9' => {
+            let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+            let marker = bytes.get(digits);
+            (digits <= 9 && matches!(marker, Some(b'.' | b')')) && space_or_end(digits + 1))
+                .then_some(digits)
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> String {
+        escape_line_starts(&write_tokens(&[Tok::Text(s.to_string())], Ctx::Paragraph))
+    }
+
+    #[test]
+    fn ordinary_text_is_untouched() {
+        for s in [
+            "中文。English. 1.5 a.b snake_case_name C:\\Users 5 * 3 哈哈~ [email protected]",
+            "#标签 1.中国 -1 +1 a > b a < b 3<4 AT&T &copy",
+        ] {
+            let expected = s.replace('[', "\\[").replace("&copy", "&copy");
+            assert_eq!(text(s), expected, "{s}");
+        }
+    }
+
+    #[test]
+    fn censorship_stars_are_escaped() {
+        assert_eq!(text("习**"), "习\\*\\*");
+        assert_eq!(text("帮忙**黄**"), "帮忙\\*\\*黄\\*\\*");
+        assert_eq!(text("a*b"), "a*b");
+    }
+
+    #[test]
+    fn html_and_entities_are_escaped() {
+        assert_eq!(text("<script>x</script>"), "\\<script>x\\</script>");
+        assert_eq!(text("<!-- c -->"), "\\<!-- c -->");
+        assert_eq!(text("&amp; &#20013; &#x4e2d;"), "\\&amp; \\&#20013; \\&#x4e2d;");
+        assert_eq!(text("a\\*b"), "a\\\\*b");
+    }
+
+    #[test]
+    fn other_delimiters_in_pairs() {
+        assert_eq!(text("~~a~~"), "\\~\\~a\\~\\~");
+        assert_eq!(text("`a` _b_ a_b"), "\\`a\\` \\_b\\_ a_b");
+    }
+
+    #[test]
+    fn line_starts() {
+        for (line, expected) in [
+            ("# a", "\\# a"),
+            ("#", "\\#"),
+            ("####### a", "####### a"),
+            ("> a", "\\> a"),
+            ("- a", "\\- a"),
+            ("+ a", "\\+ a"),
+            ("-", "\\-"),
+            ("1. a", "1\\. a"),
+            ("2020) a", "2020\\) a"),
+            ("1.5", "1.5"),
+            ("===", "\\==="),
+            ("---", "\\---"),
+            ("- - -", "\\- - -"),
+            ("___", "\\___"),
+            ("+++", "\\+++"),
+            ("| --- | --- |", "\\| --- | --- |"),
+            ("-|-", "\\-|-"),
+            ("a", "a"),
+        ] {
+            assert_eq!(escape_line_starts(line), expected, "{line}");
+        }
+        assert_eq!(escape_line_starts("a\\\n- b"), "a\\\n\\- b");
+    }
+
+    #[test]
+    fn destinations() {
+        let dest = |u: &str| {
+            let mut s = String::new();
+            write_destination(u, &mut s);
+            s
+        };
+        assert_eq!(dest("https://x.net/a(b)"), "https://x.net/a(b)");
+        assert_eq!(dest("https://x.net/a b"), "<https://x.net/a b>");
+        assert_eq!(dest("https://x.net/a)"), "<https://x.net/a)>");
+        assert_eq!(dest("https://x.net/<x>"), "<https://x.net/\\<x\\>>");
+        assert_eq!(dest("https://x.net/a\nb"), "https://x.net/ab");
+        assert_eq!(dest("https://x.net/?a=1&amp;b"), "https://x.net/?a=1\\&amp;b");
+        assert_eq!(dest(""), "<>");
+    }
+
+    #[test]
+    fn code_spans() {
+        let code = |c: &str| {
+            let mut s = String::new();
+            write_code_span(c, &mut s);
+            s
+        };
+        assert_eq!(code("a"), "`a`");
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`a"), "`` `a ``");
+    }
+
+    #[test]
+    fn heading_closing_hashes() {
+        let heading = |s: &str| write_tokens(&[Tok::Text(s.to_string())], Ctx::Heading);
+        assert_eq!(heading("C#"), "C#");
+        assert_eq!(heading("a #"), "a \\#");
+        assert_eq!(heading("##"), "\\##");
+    }
+
+    #[test]
+    fn cells_escape_pipes_everywhere() {
+        let toks = vec![
+            Tok::Text("a|b ".into()),
+            Tok::LinkOpen,
+            Tok::Text("c".into()),
+            Tok::LinkClose {
+                url: "https://x/?a|b".into(),
+                title: None,
+            },
+        ];
+        assert_eq!(write_tokens(&toks, Ctx::Cell), "a\\|b [c](https://x/?a\\|b)");
+    }
+
+    #[test]
+    fn bang_before_link_is_escaped() {
+        let toks = vec![
+            Tok::Text("wow!".into()),
+            Tok::LinkOpen,
+            Tok::Text("x]".into()),
+            Tok::LinkClose {
+                url: "u".into(),
+                title: Some("t \"q\"".into()),
+            },
+        ];
+        assert_eq!(
+            write_tokens(&toks, Ctx::Paragraph),
+            "wow\\![x\\]](u \"t \\\"q\\\"\")"
+        );
+    }
+}

@@ -1,0 +1,482 @@
+//! The inline content of one paragraph (or heading, or table cell), collected as tokens.
+//!
+//! Emphasis and links are *wrappers*: entering `<strong>` pushes one, but its `**` is only
+//! written when visible content arrives inside it. This lazy opening gives HTML's whitespace
+//! collapsing for free (a space at the edge of `<strong> x </strong>` lands outside the
+//! delimiters), makes empty `<strong></strong>` vanish, and lets emphasis that spans a block
+//! boundary or a line break be closed and reopened on each side (a hard break never sits
+//! inside delimiters). Output nesting is the DOM's; `emphasis.rs` then makes every delimiter
+//! open and close where it stands.
+
+use super::chars::is_wide;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Emph {
+    Strong,
+    Em,
+    Strike,
+}
+
+impl Emph {
+    pub fn delimiter(self) -> &'static str {
+        match self {
+            Emph::Strong => "**",
+            Emph::Em => "*",
+            Emph::Strike => "~~",
+        }
+    }
+
+    pub fn delimiter_char(self) -> char {
+        match self {
+            Emph::Strong | Emph::Em => '*',
+            Emph::Strike => '~',
+        }
+    }
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Tok {
+    /// Text as the reader sees it: whitespace collapsed, not yet escaped.
+    Text(String),
+    Open(Emph),
+    Close(Emph),
+    LinkOpen,
+    LinkClose {
+        url: String,
+        title: Option<String>,
+    },
+    Image {
+        alt: String,
+        url: String,
+        title: Option<String>,
+    },
+    /// The content of a code span; the backtick fence is chosen when written.
+    Code(String),
+    Break,
+}
+
+#[derive(Debug)]
+enum WrapKind {
+    Emph(Emph),
+    Link { url: String, title: Option<String> },
+}
+
+#[derive(Debug)]
+struct Wrapper {
+    kind: WrapKind,
+    /// Nested emphasis of the same kind, or a link inside a link: adds nothing.
+    inert: bool,
+    opened: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Space {
+    None,
+    Space,
+    /// Whitespace that held a line break: dropped between two CJK characters, as browsers do
+    /// (CSS Text 3, segment break transformation), so no space is added to CJK text.
+    SegmentBreak,
+}
+
+#[derive(Debug)]
+pub struct Inline {
+    toks: Vec<Tok>,
+    wrappers: Vec<Wrapper>,
+    /// Indices into `wrappers`, in the order their delimiters were written.
+    open_seq: Vec<usize>,
+    pending: Space,
+    last_char: Option<char>,
+    has_content: bool,
+}
+
+impl Default for Inline {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Inline {
+    pub fn new() -> Self {
+        Inline {
+            toks: Vec::new(),
+            wrappers: Vec::new(),
+            open_seq: Vec::new(),
+            pending: Space::None,
+            last_char: None,
+            has_content: false,
+        }
+    }
+
+    pub fn push_emph(&mut self, emph: Emph) {
+        let inert = self
+            .wrappers
+            .iter()
+            .any(|w| matches!(w.kind, WrapKind::Emph(e) if e == emph));
+        self.wrappers.push(Wrapper {
+            kind: WrapKind::Emph(emph),
+            inert,
+            opened: false,
+        });
+    }
+
+    pub fn push_link(&mut self, url: String, title: Option<String>) {
+        let inert = self
+            .wrappers
+            .iter()
+            .any(|w| matches!(w.kind, WrapKind::Link { .. }) && !w.inert);
+        self.wrappers.push(Wrapper {
+            kind: WrapKind::Link { url, title },
+            inert,
+            opened: false,
+        });
+    }
+
+    /// Ends the innermost wrapper (the element it came from has ended).
+    pub fn pop_wrapper(&mut self) {
+        let index = self.wrappers.len().saturating_sub(1);
+        let Some(wrapper) = self.wrappers.get(index) else {
+            return;
+        };
+        if wrapper.opened {
+            // Whatever was opened after it (emphasis reopened inside a link) closes first and
+            // reopens lazily if its element goes on.
+            while let Some(top) = self.open_seq.last().copied() {
+                self.close_top();
+                if top == index {
+                    break;
+                }
+            }
+        }
+        self.wrappers.pop();
+    }
+
+    /// Text from the DOM: collapses ASCII whitespace the way HTML rendering does.
+    pub fn text(&mut self, text: &str) {
+        let mut rest = text;
+        while !rest.is_empty() {
+            let ws_len = rest
+                .find(|c: char| !is_html_space(c))
+                .unwrap_or(rest.len());
+            if ws_len > 0 {
+                let ws = &rest[..ws_len];
+                self.space_with(if ws.contains('\n') {
+                    Space::SegmentBreak
+                } else {
+                    Space::Space
+                });
+                rest = &rest[ws_len..];
+                continue;
+            }
+            let word_len = rest.find(is_html_space).unwrap_or(rest.len());
+            let word = &rest[..word_len];
+            if let Some(first) = word.chars().next() {
+                self.before_text(first);
+                self.push_text(word);
+                self.last_char = word.chars().next_back();
+            }
+            rest = &rest[word_len..];
+        }
+    }
+
+    /// A collapsible space (between blocks flattened into one line, for instance).
+    pub fn space(&mut self) {
+        self.space_with(Space::Space);
+    }
+
+    fn space_with(&mut self, kind: Space) {
+        if !self.has_content {
+            return;
+        }
+        self.pending = match (self.pending, kind) {
+            (Space::Space, _) | (_, Space::Space) => Space::Space,
+            _ => Space::SegmentBreak,
+        };
+    }
+
+    pub fn image(&mut self, alt: String, url: String, title: Option<String>) {
+        self.atom(Tok::Image { alt, url, title });
+    }
+
+    pub fn code(&mut self, code: &str) {
+        let collapsed = collapse_spaces(code);
+        if collapsed.trim().is_empty() {
+            if !code.is_empty() {
+                self.space();
+            }
+            return;
+        }
+        self.atom(Tok::Code(collapsed));
+    }
+
+    pub fn hard_break(&mut self) {
+        if !self.has_content {
+            return;
+        }
+        self.pending = Space::None;
+        self.close_all();
+        self.toks.push(Tok::Break);
+        self.last_char = None;
+    }
+
+    /// Ends the paragraph: closes what is open and hands back its tokens. Wrappers stay on the
+    /// stack (their elements have not ended) and reopen in the next paragraph.
+    pub fn finish(&mut self) -> Vec<Tok> {
+        self.close_all();
+        self.pending = Space::None;
+        self.last_char = None;
+        self.has_content = false;
+        std::mem::take(&mut self.toks)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        !self.has_content
+    }
+
+    fn atom(&mut self, tok: Tok) {
+        self.flush_space(None);
+        self.open_wrappers();
+        self.toks.push(tok);
+        self.has_content = true;
+        self.last_char = None;
+    }
+
+    fn before_text(&mut self, first: char) {
+        self.flush_space(Some(first));
+        self.open_wrappers();
+        self.has_content = true;
+    }
+
+    fn flush_space(&mut self, next: Option<char>) {
+        let pending = std::mem::replace(&mut self.pending, Space::None);
+        let drop = match pending {
+            Space::None => true,
+            Space::Space => false,
+            Space::SegmentBreak => {
+                self.last_char.is_some_and(is_wide) && next.is_some_and(is_wide)
+            }
+        };
+        if !drop && self.has_content {
+            self.push_text(" ");
+        }
+    }
+
+    /// Writes the delimiters of wrappers not yet open, outermost first. Those open always form
+    /// the bottom of the stack, so output nesting follows the DOM.
+    fn open_wrappers(&mut self) {
+        for index in 0..self.wrappers.len() {
+            let wrapper = &mut self.wrappers[index];
+            if wrapper.inert || wrapper.opened {
+                continue;
+            }
+            wrapper.opened = true;
+            self.open_seq.push(index);
+            self.toks.push(match wrapper.kind {
+                WrapKind::Emph(emph) => Tok::Open(emph),
+                WrapKind::Link { .. } => Tok::LinkOpen,
+            });
+        }
+    }
+
+    fn close_all(&mut self) {
+        while !self.open_seq.is_empty() {
+            self.close_top();
+        }
+    }
+
+    fn close_top(&mut self) {
+        let Some(index) = self.open_seq.pop() else {
+            return;
+        };
+        let wrapper = &mut self.wrappers[index];
+        wrapper.opened = false;
+        let tok = match &wrapper.kind {
+            WrapKind::Emph(emph) => Tok::Close(*emph),
+            WrapKind::Link { url, title } => Tok::LinkClose {
+                url: url.clone(),
+                title: title.clone(),
+            },
+        };
+        self.toks.push(tok);
+    }
+
+    fn push_text(&mut self, text: &str) {
+        if let Some(Tok::Text(last)) = self.toks.last_mut() {
+            last.push_str(text);
+        } else {
+            self.toks.push(Tok::Text(text.to_string()));
+        }
+    }
+}
+
+/// ASCII whitespace as HTML defines it; no-break and ideographic spaces are content.
+pub fn is_html_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0C')
+}
+
+fn collapse_spaces(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_space = false;
+    for c in text.chars() {
+        if is_html_space(c) {
+            if !in_space {
+                out.push(' ');
+            }
+            in_space = true;
+        } else {
+            out.push(c);
+            in_space = false;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> Tok {
+        Tok::Text(s.to_string())
+    }
+
+    #[test]
+    fn whitespace_collapses_and_trims() {
+        let mut inline = Inline::new();
+        inline.text("  a \n\t b  ");
+        assert_eq!(inline.finish(), vec![text("a b")]);
+    }
+
+    #[test]
+    fn edge_spaces_go_outside_emphasis() {
+        let mut inline = Inline::new();
+        inline.text("a");
+        inline.push_emph(Emph::Strong);
+        inline.text(" b ");
+        inline.pop_wrapper();
+        inline.text("c");
+        assert_eq!(
+            inline.finish(),
+            vec![
+                text("a "),
+                Tok::Open(Emph::Strong),
+                text("b"),
+                Tok::Close(Emph::Strong),
+                text(" c")
+            ]
+        );
+    }
+
+    #[test]
+    fn empty_emphasis_vanishes() {
+        let mut inline = Inline::new();
+        inline.text("a");
+        inline.push_emph(Emph::Em);
+        inline.text("  ");
+        inline.pop_wrapper();
+        assert_eq!(inline.finish(), vec![text("a")]);
+    }
+
+    #[test]
+    fn nested_same_emphasis_is_written_once() {
+        let mut inline = Inline::new();
+        inline.push_emph(Emph::Strong);
+        inline.push_emph(Emph::Strong);
+        inline.text("x");
+        inline.pop_wrapper();
+        inline.pop_wrapper();
+        assert_eq!(
+            inline.finish(),
+            vec![Tok::Open(Emph::Strong), text("x"), Tok::Close(Emph::Strong)]
+        );
+    }
+
+    #[test]
+    fn output_nesting_follows_the_dom() {
+        let mut inline = Inline::new();
+        inline.text("中");
+        inline.push_emph(Emph::Strong);
+        inline.push_link("u".into(), None);
+        inline.text("x");
+        inline.pop_wrapper();
+        inline.image("a".into(), "i.png".into(), None);
+        inline.pop_wrapper();
+        assert_eq!(
+            inline.finish(),
+            vec![
+                text("中"),
+                Tok::Open(Emph::Strong),
+                Tok::LinkOpen,
+                text("x"),
+                Tok::LinkClose {
+                    url: "u".into(),
+                    title: None
+                },
+                Tok::Image {
+                    alt: "a".into(),
+                    url: "i.png".into(),
+                    title: None
+                },
+                Tok::Close(Emph::Strong),
+            ]
+        );
+    }
+
+    #[test]
+    fn breaks_are_outside_emphasis() {
+        let mut inline = Inline::new();
+        inline.push_emph(Emph::Strong);
+        inline.text("a");
+        inline.hard_break();
+        inline.text("b");
+        inline.pop_wrapper();
+        assert_eq!(
+            inline.finish(),
+            vec![
+                Tok::Open(Emph::Strong),
+                text("a"),
+                Tok::Close(Emph::Strong),
+                Tok::Break,
+                Tok::Open(Emph::Strong),
+                text("b"),
+                Tok::Close(Emph::Strong),
+            ]
+        );
+    }
+
+    #[test]
+    fn wrappers_reopen_in_the_next_paragraph() {
+        let mut inline = Inline::new();
+        inline.push_emph(Emph::Strong);
+        inline.text("a");
+        let first = inline.finish();
+        inline.text("b");
+        inline.pop_wrapper();
+        let second = inline.finish();
+        assert_eq!(first.len(), 3);
+        assert_eq!(
+            second,
+            vec![Tok::Open(Emph::Strong), text("b"), Tok::Close(Emph::Strong)]
+        );
+    }
+
+    #[test]
+    fn line_break_between_cjk_adds_no_space() {
+        let mut inline = Inline::new();
+        inline.text("中\n文 and\nword");
+        assert_eq!(inline.finish(), vec![text("中文 and word")]);
+    }
+
+    #[test]
+    fn leading_break_is_ignored() {
+        let mut inline = Inline::new();
+        inline.hard_break();
+        inline.text("a");
+        assert_eq!(inline.finish(), vec![text("a")]);
+    }
+
+    #[test]
+    fn nbsp_is_content() {
+        let mut inline = Inline::new();
+        inline.text("\u{a0}");
+        assert!(!inline.is_empty());
+    }
+}

@@ -1,0 +1,582 @@
+//! The cleaned DOM → CommonMark, in one iterative walk.
+//!
+//! Block structure goes to a [`BlockWriter`] (containers, separation); inline content of the
+//! current paragraph collects in an [`Inline`] token list and is written when the paragraph
+//! ends. Headings and table cells hold one line, so blocks inside them are *flattened*: their
+//! boundaries become spaces.
+
+mod blocks;
+mod chars;
+mod emphasis;
+mod escape;
+mod inline;
+mod render;
+
+use html5ever::local_name;
+use markup5ever_rcdom::{Handle, NodeData};
+
+use crate::dom;
+use crate::url;
+use blocks::BlockWriter;
+use escape::Ctx;
+use inline::{Emph, Inline};
+
+/// Converts the children of `root` (the cleaned `<body>`) to Markdown. `base_url` makes
+/// relative links absolute.
+pub fn to_markdown(root: &Handle, base_url: Option<&str>) -> String {
+    let mut writer = Writer::new(base_url);
+    writer.walk(root);
+    writer.finish()
+}
+
+/// What to do when an element's children are done.
+#[derive(Clone, Copy, Debug)]
+enum Exit {
+    Nothing,
+    Block,
+    Heading(usize),
+    List,
+    Item,
+    Quote,
+    Wrapper,
+    Row,
+    Cell,
+    Caption,
+    Table,
+}
+
+struct Frame {
+    node: Handle,
+    next: usize,
+    exit: Exit,
+}
+
+#[derive(Debug)]
+struct List {
+    ordered: bool,
+    next: u64,
+    marker: char,
+    items: usize,
+    /// Whether the list sits in a list item that already has content: its first item then
+    /// follows on the next line.
+    nested: bool,
+}
+
+#[derive(Debug, Default)]
+struct Table {
+    rows: Vec<Vec<String>>,
+    caption: Option<String>,
+    in_cell: bool,
+}
+
+struct Writer<'a> {
+    blocks: BlockWriter,
+    inline: Inline,
+    base: Option<&'a str>,
+    /// Above zero inside headings and table cells.
+    flat: usize,
+    lists: Vec<List>,
+    table: Option<Table>,
+    /// The last list closed: container depth, blocks written by then, marker. A list that
+    /// follows it directly must use the other marker or CommonMark merges the two.
+    last_list: Option<(usize, usize, char)>,
+}
+
+impl<'a> Writer<'a> {
+    fn new(base: Option<&'a str>) -> Self {
+        Writer {
+            blocks: BlockWriter::new(),
+            inline: Inline::new(),
+            base,
+            flat: 0,
+            lists: Vec::new(),
+            table: None,
+            last_list: None,
+        }
+    }
+
+    fn walk(&mut self, root: &Handle) {
+        let mut stack = vec![Frame {
+            node: root.clone(),
+            next: 0,
+            exit: Exit::Nothing,
+        }];
+        while let Some(frame) = stack.last_mut() {
+            let child = frame.node.children.borrow().get(frame.next).cloned();
+            frame.next += 1;
+            let Some(child) = child else {
+                if let Some(frame) = stack.pop() {
+                    self.exit(frame.exit);
+                }
+                continue;
+            };
+            match &child.data {
+                NodeData::Text { contents } => self.text(&contents.borrow()),
+                NodeData::Element { .. } => {
+                    if let Some(exit) = self.enter(&child) {
+                        stack.push(Frame {
+                            node: child,
+                            next: 0,
+                            exit,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn finish(mut self) -> String {
+        self.flush();
+        self.blocks.finish()
+    }
+
+    fn text(&mut self, text: &str) {
+        if self.table.as_ref().is_some_and(|t| !t.in_cell) {
+            return; // whitespace between rows and cells
+        }
+        self.inline.text(text);
+    }
+
+    /// Handles an element's start; `None` means its children are not to be visited.
+    fn enter(&mut self, node: &Handle) -> Option<Exit> {
+        let name = dom::tag(node)?.clone();
+        let exit = match name {
+            local_name!("p")
+            | local_name!("div")
+            | local_name!("section")
+            | local_name!("article")
+            | local_name!("header")
+            | local_name!("footer")
+            | local_name!("main")
+            | local_name!("aside")
+            | local_name!("address")
+            | local_name!("figure")
+            | local_name!("figcaption")
+            | local_name!("center")
+            | local_name!("dl")
+            | local_name!("dt")
+            | local_name!("dd")
+            | local_name!("details")
+            | local_name!("summary")
+            | local_name!("fieldset")
+            | local_name!("legend")
+            | local_name!("hgroup")
+            | local_name!("body")
+            | local_name!("html") => self.block_boundary(),
+            local_name!("h1") => self.heading(1),
+            local_name!("h2") => self.heading(2),
+            local_name!("h3") => self.heading(3),
+            local_name!("h4") => self.heading(4),
+            local_name!("h5") => self.heading(5),
+            local_name!("h6") => self.heading(6),
+            local_name!("ul") | local_name!("ol") | local_name!("menu") | local_name!("dir") => {
+                self.list(node, name == local_name!("ol"))
+            }
+            local_name!("li") => self.item(),
+            local_name!("blockquote") => self.quote(),
+            local_name!("pre") | local_name!("listing") | local_name!("xmp") => {
+                self.pre(node);
+                return None;
+            }
+            local_name!("code") | local_name!("kbd") | local_name!("samp") | local_name!("tt") => {
+                self.inline.code(&dom::text_content(node));
+                return None;
+            }
+            local_name!("strong") | local_name!("b") => self.emph(Emph::Strong),
+            local_name!("em") | local_name!("i") => self.emph(Emph::Em),
+            local_name!("del") | local_name!("s") | local_name!("strike") => {
+                self.emph(Emph::Strike)
+            }
+            local_name!("a") => self.link(node),
+            local_name!("img") => {
+                self.image(node);
+                return None;
+            }
+            local_name!("br") => {
+                if self.flat > 0 {
+                    self.inline.space();
+                } else {
+                    self.inline.hard_break();
+                }
+                return None;
+            }
+            local_name!("hr") => {
+                self.flush();
+                if self.flat == 0 {
+                    self.blocks.block("***");
+                }
+                return None;
+            }
+            local_name!("table") => self.table(),
+            local_name!("tr") => self.row(),
+            local_name!("td") | local_name!("th") => self.cell(),
+            local_name!("caption") => self.caption(),
+            local_name!("head")
+            | local_name!("script")
+            | local_name!("style")
+            | local_name!("template")
+            | local_name!("title")
+            | local_name!("meta")
+            | local_name!("link")
+            | local_name!("noscript")
+            | local_name!("iframe")
+            | local_name!("video")
+            | local_name!("audio")
+            | local_name!("object")
+            | local_name!("embed")
+            | local_name!("svg")
+            | local_name!("input")
+            | local_name!("select")
+            | local_name!("textarea")
+            | local_name!("button")
+            | local_name!("colgroup") => return None,
+            _ => Exit::Nothing,
+        };
+        Some(exit)
+    }
+
+    fn exit(&mut self, exit: Exit) {
+        match exit {
+            Exit::Nothing | Exit::Row => {}
+            Exit::Block => self.flush(),
+            Exit::Heading(level) => self.end_heading(level),
+            Exit::List => self.end_list(),
+            Exit::Item | Exit::Quote => {
+                self.flush();
+                self.blocks.pop();
+            }
+            Exit::Wrapper => self.inline.pop_wrapper(),
+            Exit::Cell => self.end_cell(),
+            Exit::Caption => self.end_caption(),
+            Exit::Table => self.end_table(),
+        }
+    }
+
+    /// Ends the current paragraph (or, in a heading or cell, leaves a space).
+    fn flush(&mut self) {
+        if self.flat > 0 {
+            self.inline.space();
+            return;
+        }
+        if self.inline.is_empty() {
+            self.inline.finish();
+            return;
+        }
+        for paragraph in render::paragraphs(self.inline.finish()) {
+            self.blocks.block(&paragraph);
+        }
+    }
+
+    fn block_boundary(&mut self) -> Exit {
+        self.flush();
+        Exit::Block
+    }
+
+    fn heading(&mut self, level: usize) -> Exit {
+        if self.flat > 0 {
+            return self.block_boundary();
+        }
+        self.flush();
+        self.flat += 1;
+        Exit::Heading(level)
+    }
+
+    fn end_heading(&mut self, level: usize) {
+        self.flat -= 1;
+        let text = render::line(self.inline.finish(), Ctx::Heading);
+        let hashes = "#".repeat(level);
+        if text.is_empty() {
+            self.blocks.block(&hashes);
+        } else {
+            self.blocks.block(&format!("{hashes} {text}"));
+        }
+    }
+
+    fn list(&mut self, node: &Handle, ordered: bool) -> Exit {
+        if self.flat > 0 {
+            return self.block_boundary();
+        }
+        self.flush();
+        let start = if ordered {
+            dom::attr(node, "start")
+                .and_then(|s| s.trim().parse::<u64>().ok())
+                .unwrap_or(1)
+                .min(999_999_000)
+        } else {
+            1
+        };
+        let (plain, other) = if ordered { ('.', ')') } else { ('-', '*') };
+        let follows_list = self.last_list.is_some_and(|(depth, blocks, marker)| {
+            depth == self.blocks.depth() && blocks == self.blocks.blocks_written() && marker == plain
+        });
+        self.lists.push(List {
+            ordered,
+            next: start,
+            marker: if follows_list { other } else { plain },
+            items: 0,
+            nested: self.blocks.in_started_item() && start == 1,
+        });
+        Exit::List
+    }
+
+    fn end_list(&mut self) {
+        self.flush();
+        if let Some(list) = self.lists.pop() {
+            self.last_list = Some((
+                self.blocks.depth(),
+                self.blocks.blocks_written(),
+                list.marker,
+            ));
+        }
+    }
+
+    fn item(&mut self) -> Exit {
+        if self.flat > 0 {
+            return self.block_boundary();
+        }
+        self.flush();
+        let marker = match self.lists.last_mut() {
+            Some(list) => {
+                list.items += 1;
+                if list.items > 1 || list.nested {
+                    self.blocks.tight();
+                }
+                if list.ordered {
+                    let number = list.next;
+                    list.next += 1;
+                    format!("{number}{}", list.marker)
+                } else {
+                    list.marker.to_string()
+                }
+            }
+            None => "-".to_string(),
+        };
+        self.blocks.push_item(&marker);
+        Exit::Item
+    }
+
+    fn quote(&mut self) -> Exit {
+        if self.flat > 0 {
+            return self.block_boundary();
+        }
+        self.flush();
+        self.blocks.push_quote();
+        Exit::Quote
+    }
+
+    fn emph(&mut self, emph: Emph) -> Exit {
+        self.inline.push_emph(emph);
+        Exit::Wrapper
+    }
+
+    fn link(&mut self, node: &Handle) -> Exit {
+        let Some(href) = dom::attr(node, "href").map(|h| h.to_string()) else {
+            return Exit::Nothing;
+        };
+        if url::is_executable(&href) || url::is_data(&href) {
+            return Exit::Nothing;
+        }
+        let target = url::resolve(&href, self.base);
+        if target.is_empty() {
+            return Exit::Nothing;
+        }
+        let title = dom::attr_string(node, "title").map(|t| collapse(&t));
+        self.inline.push_link(target, title);
+        Exit::Wrapper
+    }
+
+    fn image(&mut self, node: &Handle) {
+        let Some(src) = dom::attr_string(node, "src") else {
+            return;
+        };
+        if url::is_data(&src) || url::is_executable(&src) {
+            return;
+        }
+        let alt = dom::attr(node, "alt").map(|a| collapse(&a)).unwrap_or_default();
+        let title = dom::attr_string(node, "title").map(|t| collapse(&t));
+        self.inline
+            .image(alt, url::resolve(&src, self.base), title);
+    }
+
+    fn pre(&mut self, node: &Handle) {
+        let code = pre_text(node);
+        if self.flat > 0 {
+            self.inline.code(&code);
+            return;
+        }
+        self.flush();
+        let code = code.trim_end_matches(['\n', ' ', '\t']);
+        if code.trim().is_empty() {
+            return;
+        }
+        let fence = "`".repeat(escape::longest_run(code, '`').max(2) + 1);
+        let info = code_language(node).unwrap_or_default();
+        self.blocks
+            .block(&format!("{fence}{info}\n{code}\n{fence}"));
+    }
+
+    fn in_table(&self) -> bool {
+        self.flat == 0 && self.table.as_ref().is_some_and(|t| !t.in_cell)
+    }
+
+    fn table(&mut self) -> Exit {
+        if self.flat > 0 || self.table.is_some() {
+            return self.block_boundary();
+        }
+        self.flush();
+        self.table = Some(Table::default());
+        Exit::Table
+    }
+
+    fn row(&mut self) -> Exit {
+        if !self.in_table() {
+            return self.block_boundary();
+        }
+        if let Some(table) = &mut self.table {
+            table.rows.push(Vec::new());
+        }
+        Exit::Row
+    }
+
+    fn cell(&mut self) -> Exit {
+        if !self.in_table() {
+            return self.block_boundary();
+        }
+        if let Some(table) = &mut self.table {
+            table.in_cell = true;
+            if table.rows.is_empty() {
+                table.rows.push(Vec::new());
+            }
+        }
+        self.flat += 1;
+        Exit::Cell
+    }
+
+    fn end_cell(&mut self) {
+        self.flat -= 1;
+        let text = render::line(self.inline.finish(), Ctx::Cell);
+        if let Some(table) = &mut self.table {
+            table.in_cell = false;
+            if let Some(row) = table.rows.last_mut() {
+                row.push(text);
+            }
+        }
+    }
+
+    fn caption(&mut self) -> Exit {
+        if !self.in_table() {
+            return self.block_boundary();
+        }
+        if let Some(table) = &mut self.table {
+            table.in_cell = true;
+        }
+        self.flat += 1;
+        Exit::Caption
+    }
+
+    fn end_caption(&mut self) {
+        self.flat -= 1;
+        let toks = self.inline.finish();
+        if let Some(table) = &mut self.table {
+            table.in_cell = false;
+            table.caption = render::paragraphs(toks).into_iter().next();
+        }
+    }
+
+    fn end_table(&mut self) {
+        let Some(table) = self.table.take() else {
+            return;
+        };
+        if let Some(caption) = &table.caption {
+            self.blocks.block(caption);
+        }
+        if let Some(text) = pipe_table(&table.rows) {
+            self.blocks.block(&text);
+        }
+    }
+}
+
+/// A GFM pipe table; the first row is the header (GFM has no table without one).
+fn pipe_table(rows: &[Vec<String>]) -> Option<String> {
+    let rows: Vec<&Vec<String>> = rows.iter().filter(|r| !r.is_empty()).collect();
+    let columns = rows.iter().map(|r| r.len()).max()?;
+    if rows.iter().all(|r| r.iter().all(|c| c.is_empty())) {
+        return None;
+    }
+    let mut out = String::new();
+    for (i, row) in rows.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push('|');
+        for column in 0..columns {
+            let cell = row.get(column).map(String::as_str).unwrap_or("");
+            out.push(' ');
+            out.push_str(cell);
+            out.push_str(" |");
+        }
+        if i == 0 {
+            out.push('\n');
+            out.push('|');
+            out.push_str(&" --- |".repeat(columns));
+        }
+    }
+    Some(out)
+}
+
+/// The text of a `<pre>`, line breaks kept; `<br>` and block starts inside it are line breaks.
+fn pre_text(node: &Handle) -> String {
+    let mut out = String::new();
+    dom::for_each_descendant(node, |n| {
+        match &n.data {
+            NodeData::Text { contents } => out.push_str(&contents.borrow()),
+            NodeData::Element { name, .. } => match name.local {
+                local_name!("br") => out.push('\n'),
+                local_name!("p") | local_name!("div") | local_name!("li") | local_name!("tr") => {
+                    if !out.is_empty() && !out.ends_with('\n') {
+                        out.push('\n');
+                    }
+                }
+                local_name!("script") | local_name!("style") => return dom::Walk::Skip,
+                _ => {}
+            },
+            _ => {}
+        }
+        dom::Walk::Continue
+    });
+    out
+}
+
+/// `language-rust` / `lang-rust` on the `<pre>` or its `<code>`.
+fn code_language(node: &Handle) -> Option<String> {
+    let code = dom::find_descendant(node, |n| dom::is_tag(n, &local_name!("code")));
+    [Some(node.clone()), code].into_iter().flatten().find_map(|n| {
+        let class = dom::attr(&n, "class")?.to_string();
+        class.split_ascii_whitespace().find_map(|token| {
+            let lang = token
+                .strip_prefix("language-")
+                .or_else(|| token.strip_prefix("lang-"))?;
+            let ok = !lang.is_empty()
+                && lang
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '-' | '#' | '.'));
+            ok.then(|| lang.to_string())
+        })
+    })
+}
+
+/// Attribute text with whitespace runs collapsed to one space, as it would display.
+fn collapse(text: &str) -> String {
+    text.split(inline::is_html_space)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Plain text written as the content of an ATX heading (a page title above the body).
+pub fn heading_text(text: &str) -> String {
+    let mut inline = Inline::new();
+    inline.text(text);
+    render::line(inline.finish(), Ctx::Heading)
+}

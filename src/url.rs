@@ -1,0 +1,233 @@
+//! URLs in pages: making relative ones absolute, refusing executable ones, and turning embedded
+//! players into the pages people can open.
+//!
+//! Resolution follows RFC 3986 §5.2 on the text itself. `url::Url::join` would do the same
+//! but also normalises what it keeps, percent-encoding every CJK character of a path, which
+//! makes the links unreadable and no longer what the page said.
+
+/// The scheme of `url` in lower case, when it has one.
+fn scheme(url: &str) -> Option<String> {
+    let colon = url.find(':')?;
+    let name = &url[..colon];
+    let mut chars = name.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then(|| name.to_ascii_lowercase())
+}
+
+/// Browsers drop tabs and newlines anywhere in a URL and trim spaces and controls around it;
+/// doing the same here is also what keeps `java\nscript:` from slipping through.
+pub fn clean(href: &str) -> String {
+    href.trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|&c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect()
+}
+
+/// Whether following the URL would run code instead of fetching a document.
+pub fn is_executable(url: &str) -> bool {
+    let url = clean(url);
+    match scheme(&url).as_deref() {
+        Some("javascript" | "vbscript" | "livescript") => true,
+        Some("data") => !url[5..].trim_start().to_ascii_lowercase().starts_with("image/"),
+        _ => false,
+    }
+}
+
+pub fn is_data(url: &str) -> bool {
+    scheme(&clean(url)).as_deref() == Some("data")
+}
+
+/// `href` made absolute against `base`. Fragment-only references (`#note1`) point into the
+/// article itself and stay as they are; without a usable base everything stays as written.
+pub fn resolve(href: &str, base: Option<&str>) -> String {
+    let href = clean(href);
+    if href.is_empty() || href.starts_with('#') || scheme(&href).is_some() {
+        return href;
+    }
+    let Some(base) = base.map(clean).filter(|b| scheme(b).is_some()) else {
+        return href;
+    };
+    let colon = base.find(':').unwrap_or(0);
+    let (base_scheme, base_rest) = (&base[..colon], &base[colon + 1..]);
+    if href.starts_with("//") {
+        return format!("{base_scheme}:{href}");
+    }
+    let (authority, base_path) = match base_rest.strip_prefix("//") {
+        Some(after) => {
+            let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+            (&base_rest[..end + 2], &after[end..])
+        }
+        None => ("", base_rest),
+    };
+    let base_path = &base_path[..base_path.find(['?', '#']).unwrap_or(base_path.len())];
+    let prefix = format!("{base_scheme}:{authority}");
+    if href.starts_with('?') {
+        return format!("{prefix}{base_path}{href}");
+    }
+    let split = href.find(['?', '#']).unwrap_or(href.len());
+    let (path, tail) = href.split_at(split);
+    let merged = if path.starts_with('/') {
+        path.to_string()
+    } else if base_path.is_empty() && !authority.is_empty() {
+        format!("/{path}")
+    } else {
+        let dir = &base_path[..base_path.rfind('/').map_or(0, |i| i + 1)];
+        format!("{dir}{path}")
+    };
+    format!("{prefix}{}{tail}", remove_dot_segments(&merged))
+}
+
+fn remove_dot_segments(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    let segments: Vec<&str> = path.split('/').collect();
+    let last = segments.len().saturating_sub(1);
+    for (i, segment) in segments.iter().enumerate() {
+        match *segment {
+            "." => {
+                if i == last {
+                    out.push("");
+                }
+            }
+            ".." => {
+                if out.len() > 1 {
+                    out.pop();
+                }
+                if i == last {
+                    out.push("");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    let joined = out.join("/");
+    if path.starts_with('/') && !joined.starts_with('/') {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+/// The page to link to for an embedded player: YouTube and Vimeo embeds become their watch
+/// pages, protocol-relative URLs get `https:`.
+pub fn embed_target(src: &str) -> String {
+    let src = clean(src);
+    let src = if src.starts_with("//") {
+        format!("https:{src}")
+    } else {
+        src
+    };
+    if let Some(id) = youtube_id(&src) {
+        return format!("https://www.youtube.com/watch?v={id}");
+    }
+    if let Some(rest) = src
+        .split_once("player.vimeo.com/video/")
+        .map(|(_, rest)| rest)
+    {
+        let id: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if !id.is_empty() {
+            return format!("https://vimeo.com/{id}");
+        }
+    }
+    src
+}
+
+fn youtube_id(src: &str) -> Option<String> {
+    let lower = src.to_ascii_lowercase();
+    let host_ok = ["youtube.com/", "youtube-nocookie.com/"]
+        .iter()
+        .any(|h| lower.contains(h));
+    if !host_ok {
+        return None;
+    }
+    let (_, rest) = src
+        .split_once("/embed/")
+        .or_else(|| src.split_once("/v/"))?;
+    let id: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+        .collect();
+    (id.len() >= 6).then_some(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "http://a/b/c/d;p?q";
+
+    #[test]
+    fn rfc3986_examples() {
+        for (rel, expected) in [
+            ("g", "http://a/b/c/g"),
+            ("./g", "http://a/b/c/g"),
+            ("g/", "http://a/b/c/g/"),
+            ("/g", "http://a/g"),
+            ("//g", "http://g"),
+            ("?y", "http://a/b/c/d;p?y"),
+            ("g?y", "http://a/b/c/g?y"),
+            ("g#s", "http://a/b/c/g#s"),
+            (";x", "http://a/b/c/;x"),
+            (".", "http://a/b/c/"),
+            ("./", "http://a/b/c/"),
+            ("..", "http://a/b/"),
+            ("../", "http://a/b/"),
+            ("../g", "http://a/b/g"),
+            ("../..", "http://a/"),
+            ("../../g", "http://a/g"),
+            ("../../../g", "http://a/g"),
+            ("/./g", "http://a/g"),
+            ("g.", "http://a/b/c/g."),
+            ("./../g", "http://a/b/g"),
+            ("g/./h", "http://a/b/c/g/h"),
+            ("g/../h", "http://a/b/c/h"),
+        ] {
+            assert_eq!(resolve(rel, Some(BASE)), expected, "{rel}");
+        }
+    }
+
+    #[test]
+    fn keeps_cjk_and_fragments() {
+        let base = Some("https://chinadigitaltimes.net/chinese/714996.html");
+        assert_eq!(
+            resolve("/chinese/tag/中国", base),
+            "https://chinadigitaltimes.net/chinese/tag/中国"
+        );
+        assert_eq!(resolve("#_ftn1", base), "#_ftn1");
+        assert_eq!(resolve("https://x.org/a b", base), "https://x.org/a b");
+        assert_eq!(resolve("files/a.png", None), "files/a.png");
+        assert_eq!(
+            resolve("a.html", Some("https://x.net")),
+            "https://x.net/a.html"
+        );
+    }
+
+    #[test]
+    fn executable_urls() {
+        assert!(is_executable("javascript:alert(1)"));
+        assert!(is_executable(" JavaScript:alert(1)"));
+        assert!(is_executable("java\nscript:alert(1)"));
+        assert!(is_executable("vbscript:x"));
+        assert!(is_executable("data:text/html;base64,xx"));
+        assert!(!is_executable("data:image/png;base64,xx"));
+        assert!(!is_executable("https://x.net/javascript:"));
+        assert!(!is_executable("/relative"));
+    }
+
+    #[test]
+    fn embeds() {
+        assert_eq!(
+            embed_target("https://www.youtube.com/embed/k9EPPpAU11c?feature=oembed"),
+            "https://www.youtube.com/watch?v=k9EPPpAU11c"
+        );
+        assert_eq!(
+            embed_target("//www.youtube-nocookie.com/embed/abcdefgh"),
+            "https://www.youtube.com/watch?v=abcdefgh"
+        );
+        assert_eq!(
+            embed_target("https://player.vimeo.com/video/12345?x=1"),
+            "https://vimeo.com/12345"
+        );
+        assert_eq!(embed_target("https://x.net/e"), "https://x.net/e");
+    }
+}
