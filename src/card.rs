@@ -18,6 +18,8 @@ pub struct Card {
     pub source_url: Option<String>,
     pub topics: Vec<String>,
     pub collections: Vec<String>,
+    /// Labels the card had that are not read (new ones in later years, say).
+    pub unknown_labels: Vec<String>,
 }
 
 /// What the 2020 RSS footer (`© POSTER for 中国数字时代 | Permalink | … Post tags: …`) says.
@@ -53,11 +55,16 @@ fn field(label: &str) -> Option<Field> {
     })
 }
 
-/// Finds the archive card, reads it and removes it from the tree.
+/// Finds the archive card, reads it and removes it from the tree. A page that somehow holds
+/// more than one loses them all; the first is read.
 pub fn take_card(body: &Handle) -> Option<Card> {
-    let content = find_card(body)?;
-    let card = read_card(&content.content);
-    remove_with_empty_wrappers(&content.root, body);
+    let found = find_card(body)?;
+    let card = read_card(&found.content);
+    remove_with_empty_wrappers(&found.root, body);
+    // bounded: every round removes a node
+    while let Some(other) = find_card(body) {
+        remove_with_empty_wrappers(&other.root, body);
+    }
     Some(card)
 }
 
@@ -132,7 +139,13 @@ struct Line {
 fn read_card(content: &Handle) -> Card {
     let mut card = Card::default();
     for line in card_lines(content) {
-        let Some(field) = line.label.as_deref().and_then(|l| field(trim_label(l))) else {
+        let Some(label) = line.label.as_deref().map(trim_label) else {
+            continue;
+        };
+        let Some(field) = field(label) else {
+            if !label.is_empty() {
+                card.unknown_labels.push(label.to_string());
+            }
             continue;
         };
         let text = clean_value(&line.text);
@@ -224,10 +237,7 @@ fn card_lines(content: &Handle) -> Vec<Line> {
 /// `<strong>` dropped.
 fn clean_value(text: &str) -> String {
     let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    collapsed
-        .trim_start_matches(['：', ':'])
-        .trim()
-        .to_string()
+    collapsed.trim_start_matches(['：', ':']).trim().to_string()
 }
 
 /// Removes `node`, and the wrapper `div`s around it that hold nothing else (the floated box).
@@ -298,7 +308,9 @@ fn is_feed_signature(text: &str) -> bool {
 
 fn is_copyright_footer(text: &str) -> bool {
     let text = text.trim();
-    text.starts_with('©') && text.contains(" for ") && (text.contains("Permalink") || text.contains("Post tags"))
+    text.starts_with('©')
+        && text.contains(" for ")
+        && (text.contains("Permalink") || text.contains("Post tags"))
 }
 
 fn read_footer(node: &Handle, text: &str) -> FeedFooter {
@@ -341,7 +353,8 @@ pub struct HeadMeta {
 /// Reads `<title>`, `og:title`, the canonical URL and the publication time.
 pub fn head_meta(document: &Handle) -> HeadMeta {
     let mut meta = HeadMeta::default();
-    let Some(head) = dom::find_descendant(document, |n| dom::is_tag(n, &local_name!("head"))) else {
+    let Some(head) = dom::find_descendant(document, |n| dom::is_tag(n, &local_name!("head")))
+    else {
         return meta;
     };
     let mut og_title = None;
@@ -350,10 +363,11 @@ pub fn head_meta(document: &Handle) -> HeadMeta {
             Some(&local_name!("title")) if meta.title.is_none() => {
                 meta.title = Some(clean_value(&dom::text_content(n))).filter(|t| !t.is_empty());
             }
-            Some(&local_name!("link")) if meta.url.is_none() => {
-                if dom::attr(n, "rel").is_some_and(|r| r.eq_ignore_ascii_case("canonical")) {
-                    meta.url = dom::attr_string(n, "href");
-                }
+            Some(&local_name!("link"))
+                if meta.url.is_none()
+                    && dom::attr(n, "rel").is_some_and(|r| r.eq_ignore_ascii_case("canonical")) =>
+            {
+                meta.url = dom::attr_string(n, "href");
             }
             Some(&local_name!("meta")) => {
                 let key = dom::attr(n, "property")
@@ -377,7 +391,11 @@ pub fn head_meta(document: &Handle) -> HeadMeta {
 
 /// `标题 – 中国数字时代` → `标题`.
 fn strip_site_name(title: &str) -> String {
-    for site in ["中国数字时代", "China Digital Times (CDT)", "China Digital Times"] {
+    for site in [
+        "中国数字时代",
+        "China Digital Times (CDT)",
+        "China Digital Times",
+    ] {
         for sep in [" – ", " - ", " | ", " — ", "｜"] {
             if let Some(stripped) = title.strip_suffix(&format!("{sep}{site}")) {
                 return stripped.trim().to_string();
@@ -430,7 +448,10 @@ mod tests {
         );
         assert_eq!(card.date.as_deref(), Some("2025.1.14"));
         assert_eq!(card.source.as_deref(), Some("微信公众号“声道”"));
-        assert_eq!(card.source_url.as_deref(), Some("https://web.archive.org/x"));
+        assert_eq!(
+            card.source_url.as_deref(),
+            Some("https://web.archive.org/x")
+        );
         assert_eq!(card.topics, vec!["Tiktok难民", "审查"]);
         assert_eq!(card.collections, vec!["时间馆"]);
         assert_eq!(rest, "正文");
@@ -446,6 +467,17 @@ mod tests {
         assert_eq!(card.date.as_deref(), Some("2024年3月5日"));
         assert_eq!(card.topics, vec!["甲", "乙"]);
         assert_eq!(card.source, None);
+        assert_eq!(card.unknown_labels, vec!["奇怪标签"]);
+    }
+
+    #[test]
+    fn every_card_goes_the_first_is_read() {
+        let twice = format!(
+            "{SEED_CARD}<div class=\"su-spoiler\"><div class=\"su-spoiler-title\">CDT 档案卡</div><div class=\"su-spoiler-content\"><strong>标题：</strong>第二张</div></div>"
+        );
+        let (card, rest) = card_of(&twice);
+        assert_eq!(card.unwrap().title.as_deref(), Some("Tiktok难民涌入小红书"));
+        assert_eq!(rest, "正文");
     }
 
     #[test]
@@ -477,7 +509,9 @@ mod tests {
 
     #[test]
     fn head_of_a_saved_document() {
-        let doc = parse_html(r#"<!DOCTYPE html><html><head><title>标题 – 中国数字时代</title><link rel="canonical" href="https://x.net/a.html"><meta property="article:published_time" content="2021-03-04T05:06:07+00:00"></head><body><p>x</p></body></html>"#);
+        let doc = parse_html(
+            r#"<!DOCTYPE html><html><head><title>标题 – 中国数字时代</title><link rel="canonical" href="https://x.net/a.html"><meta property="article:published_time" content="2021-03-04T05:06:07+00:00"></head><body><p>x</p></body></html>"#,
+        );
         let meta = head_meta(&doc);
         assert_eq!(meta.title.as_deref(), Some("标题"));
         assert_eq!(meta.url.as_deref(), Some("https://x.net/a.html"));

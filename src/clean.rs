@@ -68,6 +68,7 @@ impl Cleaner<'_> {
         let mut kept: Vec<Handle> = Vec::with_capacity(queue.len());
         let mut after_lazy = false;
         let mut placeholder: Option<(usize, Loss)> = None;
+        let mut dropped_share_link = false;
 
         while let Some(child) = queue.pop_front() {
             match &child.data {
@@ -99,7 +100,10 @@ impl Cleaner<'_> {
             }
             self.give_up(&mut kept, &mut placeholder);
             after_lazy = false;
-            match self.action(&child) {
+            let action = self.action(&child);
+            dropped_share_link |=
+                matches!(action, Action::Drop) && dom::is_tag(&child, &local_name!("a"));
+            match action {
                 Action::Keep => {
                     stack.push(child.clone());
                     kept.push(child);
@@ -128,6 +132,9 @@ impl Cleaner<'_> {
             }
         }
         self.give_up(&mut kept, &mut placeholder);
+        if dropped_share_link && is_share_label(&kept) {
+            kept.clear();
+        }
         dom::set_children(parent, kept);
     }
 
@@ -224,7 +231,12 @@ impl Cleaner<'_> {
     /// Whether a stray `<noscript>` holds an image or player not already on the page (then
     /// its content is shown, as a browser without JavaScript would).
     /// The nodes of the parent being rebuilt are in `kept` and `queue`, not in the tree.
-    fn has_new_media(&mut self, noscript: &Handle, kept: &[Handle], queue: &VecDeque<Handle>) -> bool {
+    fn has_new_media(
+        &mut self,
+        noscript: &Handle,
+        kept: &[Handle],
+        queue: &VecDeque<Handle>,
+    ) -> bool {
         let Some(src) = noscript_media_src(noscript) else {
             return false;
         };
@@ -312,7 +324,7 @@ fn best_from_srcset(srcset: &str) -> Option<String> {
 /// A `data:` URI holding a real picture rather than a lazy-loading placeholder (tiny GIFs and
 /// empty SVGs are placeholders).
 fn is_inlined_image(src: &str) -> bool {
-    url::is_data(src) && src.len() > 1024 && !src.get(..20).is_some_and(|s| s.contains("svg"))
+    url::is_data(src) && src.len() > 256 && !src.get(..20).is_some_and(|s| s.contains("svg"))
 }
 
 fn is_tracking_pixel(img: &Handle) -> bool {
@@ -371,7 +383,7 @@ fn email_action(node: &Handle) -> Action {
 /// Cloudflare's e-mail obfuscation: hex bytes, the first one the XOR key for the rest.
 fn cf_decode(hex: &str) -> Option<String> {
     let hex = hex.trim();
-    if hex.len() < 4 || hex.len() % 2 != 0 {
+    if hex.len() < 4 || !hex.len().is_multiple_of(2) {
         return None;
     }
     let bytes: Vec<u8> = (0..hex.len())
@@ -438,7 +450,13 @@ const WIDGET_CLASS_PREFIXES: [&str; 24] = [
     "adsbygoogle",
 ];
 
-const WIDGET_IDS: [&str; 5] = ["jp-relatedposts", "jp-post-flair", "sharing", "addtoany", "crp_related"];
+const WIDGET_IDS: [&str; 5] = [
+    "jp-relatedposts",
+    "jp-post-flair",
+    "sharing",
+    "addtoany",
+    "crp_related",
+];
 
 fn is_widget(node: &Handle) -> bool {
     let by_class = dom::attr(node, "class").is_some_and(|class| {
@@ -497,6 +515,22 @@ const SHARE_URLS: [&str; 44] = [
     "bsky.app/intent/compose",
     "mastodonshare.com",
 ];
+
+/// What is left of a line of share links once they are gone: "分享到：".
+fn is_share_label(nodes: &[Handle]) -> bool {
+    let mut text = String::new();
+    for node in nodes {
+        match &node.data {
+            NodeData::Text { contents } => text.push_str(&contents.borrow()),
+            _ => return false,
+        }
+    }
+    let label = text.trim().trim_end_matches([':', '：']).trim();
+    matches!(
+        label.to_lowercase().as_str(),
+        "分享" | "分享到" | "分享至" | "转发到" | "share" | "share this" | "share on"
+    )
+}
 
 fn is_share_link(href: &str) -> bool {
     let lower = url::clean(href).to_ascii_lowercase();
@@ -563,17 +597,28 @@ mod tests {
     fn lazy_variants() {
         let gif = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";
         for (attrs, expected) in [
-            (format!(r#"src="{gif}" data-src="https://x/b.jpg""#), "https://x/b.jpg"),
-            (format!(r#"src="{gif}" data-original="https://x/c.jpg""#), "https://x/c.jpg"),
             (
-                format!(r#"src="{SVG}" data-lazy-srcset="https://x/s.jpg 300w, https://x/l.jpg 1024w""#),
+                format!(r#"src="{gif}" data-src="https://x/b.jpg""#),
+                "https://x/b.jpg",
+            ),
+            (
+                format!(r#"src="{gif}" data-original="https://x/c.jpg""#),
+                "https://x/c.jpg",
+            ),
+            (
+                format!(
+                    r#"src="{SVG}" data-lazy-srcset="https://x/s.jpg 300w, https://x/l.jpg 1024w""#
+                ),
                 "https://x/l.jpg",
             ),
             (
                 r#"srcset="https://x/1.jpg 1x, https://x/2.jpg 2x""#.to_string(),
                 "https://x/2.jpg",
             ),
-            (r#"src="https://x/plain.jpg""#.to_string(), "https://x/plain.jpg"),
+            (
+                r#"src="https://x/plain.jpg""#.to_string(),
+                "https://x/plain.jpg",
+            ),
         ] {
             let (out, warnings) = cleaned(&format!("<p><img {attrs}></p>"));
             assert_eq!(out, format!("<p><img src={expected}>"), "{attrs}");
@@ -583,7 +628,8 @@ mod tests {
 
     #[test]
     fn placeholder_takes_url_from_twin() {
-        let html = format!(r#"<p><img src="{SVG}"> <noscript><img src="https://x/t.png"></noscript></p>"#);
+        let html =
+            format!(r#"<p><img src="{SVG}"> <noscript><img src="https://x/t.png"></noscript></p>"#);
         assert_eq!(cleaned(&html).0, "<p><img src=https://x/t.png>");
     }
 
@@ -595,7 +641,10 @@ mod tests {
         let big = format!("data:image/png;base64,{}", "A".repeat(5000));
         let (out, warnings) = cleaned(&format!(r#"<p><img src="{big}"></p>"#));
         assert_eq!(out, "<p>");
-        assert_eq!(warnings, vec!["image inlined as a data: URI dropped (5 KB)"]);
+        assert_eq!(
+            warnings,
+            vec!["image inlined as a data: URI dropped (5 KB)"]
+        );
     }
 
     #[test]
@@ -609,7 +658,10 @@ mod tests {
 
     #[test]
     fn tracking_pixels_go() {
-        assert_eq!(cleaned(r#"<p>a<img src="https://px/t.gif" width="1" height="1"></p>"#).0, "<p>a");
+        assert_eq!(
+            cleaned(r#"<p>a<img src="https://px/t.gif" width="1" height="1"></p>"#).0,
+            "<p>a"
+        );
     }
 
     #[test]
@@ -634,6 +686,8 @@ mod tests {
     fn widgets_and_share_links_go() {
         let html = r#"<p>keep</p><div class="addtoany_share_save_container"><a href="https://www.addtoany.com/share">x</a></div><div class="sharedaddy sd-sharing-enabled">s</div><div id="jp-relatedposts">r</div><p><a href="https://www.facebook.com/sharer/sharer.php?u=x">FB</a> <a href="https://twitter.com/intent/tweet?url=x">T</a> <a href="http://service.weibo.com/share/share.php?url=x">W</a> <a href="https://t.me/share/url?url=x">TG</a> <a href="https://social-plugins.line.me/lineit/share?url=x">L</a> <a href="https://x.com/real">real</a></p>"#;
         assert_eq!(cleaned(html).0, "<p>keep<p><a href=https://x.com/real>real");
+        let label = r#"<p>分享到： <a href="https://www.facebook.com/sharer/sharer.php?u=x">FB</a> <a href="https://twitter.com/intent/tweet?url=x">T</a></p><p>分享到：自己的朋友圈</p>"#;
+        assert_eq!(cleaned(label).0, "<p><p>分享到：自己的朋友圈");
     }
 
     #[test]

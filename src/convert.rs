@@ -46,6 +46,9 @@ pub fn convert(bytes: &[u8], options: &Options) -> Result<Converted, PageError> 
     if card.is_none() && footer.is_none() {
         warnings.push("no archive card".to_string());
     }
+    for label in card.iter().flat_map(|c| &c.unknown_labels) {
+        warnings.push(format!("archive card label not read: {label}"));
+    }
     clean::clean(&body, &mut warnings);
 
     let metadata = metadata(&page.header, card, footer, head, &mut warnings);
@@ -105,7 +108,10 @@ fn page_date(
     warnings: &mut Vec<String>,
 ) -> Option<String> {
     let candidates = [
-        (card.date.as_deref(), dates::ymd as fn(&str) -> Option<String>),
+        (
+            card.date.as_deref(),
+            dates::ymd as fn(&str) -> Option<String>,
+        ),
         (header.date_line.as_deref(), dates::date_line),
         (head_date, dates::date_line),
     ];

@@ -63,8 +63,14 @@ mod tests {
             date_line("Thu, 02 Jul 2020 23:28:24 -0800").as_deref(),
             Some("2020-07-02")
         );
-        assert_eq!(date_line("02 Jul 2020 18:28:24 GMT").as_deref(), Some("2020-07-02"));
-        assert_eq!(date_line("2020-07-02T10:00:00+08:00").as_deref(), Some("2020-07-02"));
+        assert_eq!(
+            date_line("02 Jul 2020 18:28:24 GMT").as_deref(),
+            Some("2020-07-02")
+        );
+        assert_eq!(
+            date_line("2020-07-02T10:00:00+08:00").as_deref(),
+            Some("2020-07-02")
+        );
         assert_eq!(date_line("nonsense"), None);
     }
 

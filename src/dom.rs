@@ -189,5 +189,6 @@ pub fn is_blank(node: &Handle) -> bool {
 
 /// The `<body>` of a parsed document, or the document itself when there is none.
 pub fn body(document: &Handle) -> Handle {
-    find_descendant(document, |n| is_tag(n, &local_name!("body"))).unwrap_or_else(|| document.clone())
+    find_descendant(document, |n| is_tag(n, &local_name!("body")))
+        .unwrap_or_else(|| document.clone())
 }

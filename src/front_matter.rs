@@ -41,7 +41,10 @@ pub enum Value<'a> {
 impl Metadata {
     /// The present fields, in order.
     pub fn fields(&self) -> Vec<(&'static str, Value<'_>)> {
-        fn text<'a>(key: &'static str, value: &'a Option<String>) -> Option<(&'static str, Value<'a>)> {
+        fn text<'a>(
+            key: &'static str,
+            value: &'a Option<String>,
+        ) -> Option<(&'static str, Value<'a>)> {
             let value = value.as_deref().filter(|v| !v.is_empty())?;
             Some((key, Value::Text(value)))
         }
@@ -69,9 +72,14 @@ impl Metadata {
     }
 }
 
-/// The front matter block, `---` lines included, ending in a newline.
+/// The front matter block, `---` lines included, ending in a newline. With nothing to say it
+/// is `{}`, an empty mapping: two `---` lines in a row are read as something else by tools
+/// that split front matter naively.
 pub fn to_yaml(meta: &Metadata) -> String {
     let mut out = String::from("---\n");
+    if meta.fields().is_empty() {
+        out.push_str("{}\n");
+    }
     for (key, value) in meta.fields() {
         out.push_str(key);
         out.push(':');
@@ -90,7 +98,10 @@ pub fn to_yaml(meta: &Metadata) -> String {
         out.push('\n');
     }
     out.push_str("---\n");
-    debug_assert!(round_trips(&out, meta), "front matter does not round-trip:\n{out}");
+    debug_assert!(
+        round_trips(&out, meta),
+        "front matter does not round-trip:\n{out}"
+    );
     out
 }
 
@@ -192,7 +203,7 @@ pub fn round_trips(front_matter: &str, meta: &Metadata) -> bool {
         .unwrap_or(front_matter);
     let Ok(serde_yaml::Value::Mapping(map)) = serde_yaml::from_str::<serde_yaml::Value>(yaml)
     else {
-        return meta.fields().is_empty() && yaml.trim().is_empty();
+        return false;
     };
     let fields = meta.fields();
     map.len() == fields.len()
@@ -204,7 +215,10 @@ pub fn round_trips(front_matter: &str, meta: &Metadata) -> bool {
                 Value::Text(text) => got.as_str() == Some(*text),
                 Value::List(items) => got.as_sequence().is_some_and(|seq| {
                     seq.len() == items.len()
-                        && seq.iter().zip(items.iter()).all(|(g, w)| g.as_str() == Some(w.as_str()))
+                        && seq
+                            .iter()
+                            .zip(items.iter())
+                            .all(|(g, w)| g.as_str() == Some(w.as_str()))
                 }),
             }
         })
@@ -254,9 +268,33 @@ mod tests {
     #[test]
     fn quotes_what_yaml_1_1_would_misread() {
         for s in [
-            "yes", "No", "on", "OFF", "y", "n", "null", "~", "true", "404", "1_000", "12:30",
-            "0x1F", "0o17", "012", "1e3", ".5", "+1", "-1", ".inf", "-.Inf", ".NaN", "<<", "=",
-            "2025-01-14", "2025-01-15 02:59:30", "2025-1-5",
+            "yes",
+            "No",
+            "on",
+            "OFF",
+            "y",
+            "n",
+            "null",
+            "~",
+            "true",
+            "404",
+            "1_000",
+            "12:30",
+            "0x1F",
+            "0o17",
+            "012",
+            "1e3",
+            ".5",
+            "+1",
+            "-1",
+            ".inf",
+            "-.Inf",
+            ".NaN",
+            "<<",
+            "=",
+            "2025-01-14",
+            "2025-01-15 02:59:30",
+            "2025-1-5",
         ] {
             assert!(!is_plain_safe(s), "{s}");
         }
@@ -265,9 +303,35 @@ mod tests {
     #[test]
     fn quotes_what_a_parser_could_misread() {
         for s in [
-            "a: b", "a #b", "#x", "- x", "-x", "*x", "&x", "!x", "{x", "[x", "'x", "\"x", "%x",
-            "@x", "`x", "|x", ">x", "?x", ":x", "a:", "a\nb", "a\tb", " a", "a ", "", "...",
-            "a\u{2028}b", "a\u{85}b", "\u{feff}a",
+            "a: b",
+            "a #b",
+            "#x",
+            "- x",
+            "-x",
+            "*x",
+            "&x",
+            "!x",
+            "{x",
+            "[x",
+            "'x",
+            "\"x",
+            "%x",
+            "@x",
+            "`x",
+            "|x",
+            ">x",
+            "?x",
+            ":x",
+            "a:",
+            "a\nb",
+            "a\tb",
+            " a",
+            "a ",
+            "",
+            "...",
+            "a\u{2028}b",
+            "a\u{85}b",
+            "\u{feff}a",
         ] {
             assert!(!is_plain_safe(s), "{s:?}");
         }
@@ -276,8 +340,17 @@ mod tests {
     #[test]
     fn leaves_ordinary_text_bare() {
         for s in [
-            "Tiktok难民", "1号档案馆", "3500万用户", "2025年的第一次", "C计划 | 关于", "a:b",
-            "a#b", "https://x.net/a?b=c#d", "yesterday", "null值", "【404文库】",
+            "Tiktok难民",
+            "1号档案馆",
+            "3500万用户",
+            "2025年的第一次",
+            "C计划 | 关于",
+            "a:b",
+            "a#b",
+            "https://x.net/a?b=c#d",
+            "yesterday",
+            "null值",
+            "【404文库】",
         ] {
             assert!(is_plain_safe(s), "{s}");
         }
@@ -286,9 +359,22 @@ mod tests {
     #[test]
     fn hostile_values_round_trip() {
         let hostile = [
-            "yes", "2025-01-14", "a: b\nc: d", "\"quoted\" \\ back", "tab\there", "- item",
-            "key: value # comment", "{a: 1}", "[1, 2]", "&anchor *alias", "!!python/object",
-            "\u{7}bell \u{1b}esc \u{85}nel \u{2028}ls", "---", "...", "@", "%YAML",
+            "yes",
+            "2025-01-14",
+            "a: b\nc: d",
+            "\"quoted\" \\ back",
+            "tab\there",
+            "- item",
+            "key: value # comment",
+            "{a: 1}",
+            "[1, 2]",
+            "&anchor *alias",
+            "!!python/object",
+            "\u{7}bell \u{1b}esc \u{85}nel \u{2028}ls",
+            "---",
+            "...",
+            "@",
+            "%YAML",
             "title: injected\nurl: evil",
         ];
         for s in hostile {
@@ -305,6 +391,8 @@ mod tests {
 
     #[test]
     fn empty_metadata_is_an_empty_block() {
-        assert_eq!(to_yaml(&Metadata::default()), "---\n---\n");
+        let yaml = to_yaml(&Metadata::default());
+        assert_eq!(yaml, "---\n{}\n---\n");
+        assert!(round_trips(&yaml, &Metadata::default()));
     }
 }

@@ -144,7 +144,11 @@ fn parse_timestamp(line: &str) -> Option<i64> {
         return None;
     }
     let value: i64 = inner.parse().ok()?;
-    Some(if inner.len() <= 11 { value * 1000 } else { value })
+    Some(if inner.len() <= 11 {
+        value * 1000
+    } else {
+        value
+    })
 }
 
 /// `[headline](url)`, where the headline may itself hold `[`, `]`, `(`, `)` and `|`. The URL is
@@ -235,8 +239,14 @@ mod tests {
 
     #[test]
     fn ten_digit_timestamp_is_seconds() {
-        assert_eq!(parse_timestamp("<!--1602367244-->"), Some(1_602_367_244_000));
-        assert_eq!(parse_timestamp("<!-- 1602367244000 -->"), Some(1_602_367_244_000));
+        assert_eq!(
+            parse_timestamp("<!--1602367244-->"),
+            Some(1_602_367_244_000)
+        );
+        assert_eq!(
+            parse_timestamp("<!-- 1602367244000 -->"),
+            Some(1_602_367_244_000)
+        );
         assert_eq!(parse_timestamp("<!--hello-->"), None);
         assert_eq!(parse_timestamp("<!--12-->"), None);
     }
@@ -280,7 +290,10 @@ mod tests {
 
     #[test]
     fn date_line_accepts_ascii_colon() {
-        assert_eq!(parse_date_line("日期: 2020-07-02").as_deref(), Some("2020-07-02"));
+        assert_eq!(
+            parse_date_line("日期: 2020-07-02").as_deref(),
+            Some("2020-07-02")
+        );
         assert_eq!(parse_date_line("日期："), None);
         assert_eq!(parse_date_line("<p>日期</p>"), None);
     }

@@ -29,7 +29,10 @@ pub fn is_executable(url: &str) -> bool {
     let url = clean(url);
     match scheme(&url).as_deref() {
         Some("javascript" | "vbscript" | "livescript") => true,
-        Some("data") => !url[5..].trim_start().to_ascii_lowercase().starts_with("image/"),
+        Some("data") => !url[5..]
+            .trim_start()
+            .to_ascii_lowercase()
+            .starts_with("image/"),
         _ => false,
     }
 }
@@ -108,8 +111,8 @@ fn remove_dot_segments(path: &str) -> String {
     }
 }
 
-/// The page to link to for an embedded player: YouTube and Vimeo embeds become their watch
-/// pages, protocol-relative URLs get `https:`.
+/// The page to link to for an embedded player: YouTube embeds become their watch pages,
+/// protocol-relative URLs get `https:`; other players keep their URL, which plays the video.
 pub fn embed_target(src: &str) -> String {
     let src = clean(src);
     let src = if src.starts_with("//") {
@@ -119,15 +122,6 @@ pub fn embed_target(src: &str) -> String {
     };
     if let Some(id) = youtube_id(&src) {
         return format!("https://www.youtube.com/watch?v={id}");
-    }
-    if let Some(rest) = src
-        .split_once("player.vimeo.com/video/")
-        .map(|(_, rest)| rest)
-    {
-        let id: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-        if !id.is_empty() {
-            return format!("https://vimeo.com/{id}");
-        }
     }
     src
 }
@@ -226,7 +220,7 @@ mod tests {
         );
         assert_eq!(
             embed_target("https://player.vimeo.com/video/12345?x=1"),
-            "https://vimeo.com/12345"
+            "https://player.vimeo.com/video/12345?x=1"
         );
         assert_eq!(embed_target("https://x.net/e"), "https://x.net/e");
     }

@@ -27,6 +27,8 @@ pub struct BlockWriter {
     sep: Sep,
     /// Containers shared by the last block written and whatever comes next.
     sep_depth: usize,
+    /// Container depth of the last block written.
+    last_depth: usize,
     blocks: usize,
 }
 
@@ -43,6 +45,7 @@ impl BlockWriter {
             containers: Vec::new(),
             sep: Sep::Blank,
             sep_depth: 0,
+            last_depth: 0,
             blocks: 0,
         }
     }
@@ -63,6 +66,7 @@ impl BlockWriter {
         self.blocks += 1;
         self.sep = Sep::Blank;
         self.sep_depth = self.containers.len();
+        self.last_depth = self.containers.len();
     }
 
     fn line(&mut self, line: &str) {
@@ -106,6 +110,8 @@ impl BlockWriter {
     /// item or quote is written as its bare marker.
     pub fn pop(&mut self) {
         if self.containers.last().is_some_and(|c| !c.started) {
+            // An empty item cannot interrupt a paragraph: it needs the blank line before it.
+            self.sep = Sep::Blank;
             self.block("");
         }
         self.containers.pop();
@@ -115,6 +121,11 @@ impl BlockWriter {
     /// The next block follows on the next line, without a blank line (list items of one list).
     pub fn tight(&mut self) {
         self.sep = Sep::Newline;
+    }
+
+    /// Container depth of the last block written.
+    pub fn last_block_depth(&self) -> usize {
+        self.last_depth
     }
 
     pub fn depth(&self) -> usize {
@@ -181,7 +192,7 @@ mod tests {
         w.tight();
         w.push_item("-");
         w.pop();
-        assert_eq!(w.finish(), "- a\n  10. b\n      c\n-\n");
+        assert_eq!(w.finish(), "- a\n  10. b\n      c\n\n-\n");
     }
 
     #[test]

@@ -6,7 +6,9 @@ use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
 /// Line starts and ends count as whitespace too; callers pass `None` for those.
 pub fn is_whitespace(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\x0C' | '\r')
-        || c.general_category_group() == GeneralCategoryGroup::Separator && c != '\u{2028}' && c != '\u{2029}'
+        || c.general_category_group() == GeneralCategoryGroup::Separator
+            && c != '\u{2028}'
+            && c != '\u{2029}'
 }
 
 /// Punctuation for emphasis flanking. CommonMark 0.30 counts only the P categories, 0.31 adds

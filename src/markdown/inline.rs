@@ -72,7 +72,7 @@ struct Wrapper {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Space {
     None,
-    Space,
+    Plain,
     /// Whitespace that held a line break: dropped between two CJK characters, as browsers do
     /// (CSS Text 3, segment break transformation), so no space is added to CJK text.
     SegmentBreak,
@@ -154,15 +154,13 @@ impl Inline {
     pub fn text(&mut self, text: &str) {
         let mut rest = text;
         while !rest.is_empty() {
-            let ws_len = rest
-                .find(|c: char| !is_html_space(c))
-                .unwrap_or(rest.len());
+            let ws_len = rest.find(|c: char| !is_html_space(c)).unwrap_or(rest.len());
             if ws_len > 0 {
                 let ws = &rest[..ws_len];
                 self.space_with(if ws.contains('\n') {
                     Space::SegmentBreak
                 } else {
-                    Space::Space
+                    Space::Plain
                 });
                 rest = &rest[ws_len..];
                 continue;
@@ -180,15 +178,16 @@ impl Inline {
 
     /// A collapsible space (between blocks flattened into one line, for instance).
     pub fn space(&mut self) {
-        self.space_with(Space::Space);
+        self.space_with(Space::Plain);
     }
 
     fn space_with(&mut self, kind: Space) {
-        if !self.has_content {
+        // Nothing to separate at a paragraph start or right after a line break.
+        if !self.has_content || self.toks.last() == Some(&Tok::Break) {
             return;
         }
         self.pending = match (self.pending, kind) {
-            (Space::Space, _) | (_, Space::Space) => Space::Space,
+            (Space::Plain, _) | (_, Space::Plain) => Space::Plain,
             _ => Space::SegmentBreak,
         };
     }
@@ -205,6 +204,16 @@ impl Inline {
             }
             return;
         }
+        // `<code>a</code><code>b</code>` reads as one span; written as two, the backticks
+        // would run together into a longer fence.
+        let wrappers_pending = self.wrappers.iter().any(|w| !w.inert && !w.opened);
+        if self.pending == Space::None
+            && !wrappers_pending
+            && let Some(Tok::Code(last)) = self.toks.last_mut()
+        {
+            last.push_str(&collapsed);
+            return;
+        }
         self.atom(Tok::Code(collapsed));
     }
 
@@ -213,9 +222,20 @@ impl Inline {
             return;
         }
         self.pending = Space::None;
-        self.close_all();
+        self.close_inner_emphasis();
         self.toks.push(Tok::Break);
         self.last_char = None;
+    }
+
+    /// Emphasis inside the innermost link closes (a break never sits inside delimiters); a
+    /// link can span the break, and what is outside it stays open around it.
+    fn close_inner_emphasis(&mut self) {
+        while let Some(&top) = self.open_seq.last() {
+            if !matches!(self.wrappers[top].kind, WrapKind::Emph(_)) {
+                break;
+            }
+            self.close_top();
+        }
     }
 
     /// Ends the paragraph: closes what is open and hands back its tokens. Wrappers stay on the
@@ -250,10 +270,8 @@ impl Inline {
         let pending = std::mem::replace(&mut self.pending, Space::None);
         let drop = match pending {
             Space::None => true,
-            Space::Space => false,
-            Space::SegmentBreak => {
-                self.last_char.is_some_and(is_wide) && next.is_some_and(is_wide)
-            }
+            Space::Plain => false,
+            Space::SegmentBreak => self.last_char.is_some_and(is_wide) && next.is_some_and(is_wide),
         };
         if !drop && self.has_content {
             self.push_text(" ");

@@ -11,6 +11,7 @@ mod emphasis;
 mod escape;
 mod inline;
 mod render;
+mod table;
 
 use html5ever::local_name;
 use markup5ever_rcdom::{Handle, NodeData};
@@ -20,6 +21,7 @@ use crate::url;
 use blocks::BlockWriter;
 use escape::Ctx;
 use inline::{Emph, Inline};
+use table::Table;
 
 /// Converts the children of `root` (the cleaned `<body>`) to Markdown. `base_url` makes
 /// relative links absolute.
@@ -40,9 +42,10 @@ enum Exit {
     Quote,
     Wrapper,
     Row,
-    Cell,
+    Cell { colspan: usize, rowspan: usize },
     Caption,
     Table,
+    Preformatted,
 }
 
 struct Frame {
@@ -60,13 +63,9 @@ struct List {
     /// Whether the list sits in a list item that already has content: its first item then
     /// follows on the next line.
     nested: bool,
-}
-
-#[derive(Debug, Default)]
-struct Table {
-    rows: Vec<Vec<String>>,
-    caption: Option<String>,
-    in_cell: bool,
+    /// Container depth of its items; an `<li>` deeper than that (inside a `<figure>` in an
+    /// item, say) is not one of them.
+    depth: usize,
 }
 
 struct Writer<'a> {
@@ -75,6 +74,8 @@ struct Writer<'a> {
     base: Option<&'a str>,
     /// Above zero inside headings and table cells.
     flat: usize,
+    /// Above zero inside a `<pre>` written as text (it holds links or images).
+    preformatted: usize,
     lists: Vec<List>,
     table: Option<Table>,
     /// The last list closed: container depth, blocks written by then, marker. A list that
@@ -89,6 +90,7 @@ impl<'a> Writer<'a> {
             inline: Inline::new(),
             base,
             flat: 0,
+            preformatted: 0,
             lists: Vec::new(),
             table: None,
             last_list: None,
@@ -135,7 +137,24 @@ impl<'a> Writer<'a> {
         if self.table.as_ref().is_some_and(|t| !t.in_cell) {
             return; // whitespace between rows and cells
         }
-        self.inline.text(text);
+        if self.preformatted == 0 {
+            self.inline.text(text);
+            return;
+        }
+        for (i, line) in text.split('\n').enumerate() {
+            if i > 0 {
+                self.line_break();
+            }
+            self.inline.text(line);
+        }
+    }
+
+    fn line_break(&mut self) {
+        if self.flat > 0 {
+            self.inline.space();
+        } else {
+            self.inline.hard_break();
+        }
     }
 
     /// Handles an element's start; `None` means its children are not to be visited.
@@ -176,12 +195,21 @@ impl<'a> Writer<'a> {
             local_name!("li") => self.item(),
             local_name!("blockquote") => self.quote(),
             local_name!("pre") | local_name!("listing") | local_name!("xmp") => {
-                self.pre(node);
-                return None;
+                if !holds_links_or_images(node) {
+                    self.pre(node);
+                    return None;
+                }
+                self.flush();
+                self.preformatted += 1;
+                Exit::Preformatted
             }
             local_name!("code") | local_name!("kbd") | local_name!("samp") | local_name!("tt") => {
-                self.inline.code(&dom::text_content(node));
-                return None;
+                if holds_links_or_images(node) {
+                    Exit::Nothing
+                } else {
+                    self.inline.code(&dom::text_content(node));
+                    return None;
+                }
             }
             local_name!("strong") | local_name!("b") => self.emph(Emph::Strong),
             local_name!("em") | local_name!("i") => self.emph(Emph::Em),
@@ -194,23 +222,21 @@ impl<'a> Writer<'a> {
                 return None;
             }
             local_name!("br") => {
-                if self.flat > 0 {
-                    self.inline.space();
-                } else {
-                    self.inline.hard_break();
-                }
+                self.line_break();
                 return None;
             }
             local_name!("hr") => {
                 self.flush();
                 if self.flat == 0 {
-                    self.blocks.block("***");
+                    // `___`: `***` and `---` read as list items' content would, after a `*`
+                    // or `-` marker, make the whole line a break instead.
+                    self.blocks.block("___");
                 }
                 return None;
             }
             local_name!("table") => self.table(),
             local_name!("tr") => self.row(),
-            local_name!("td") | local_name!("th") => self.cell(),
+            local_name!("td") | local_name!("th") => self.cell(node),
             local_name!("caption") => self.caption(),
             local_name!("head")
             | local_name!("script")
@@ -247,9 +273,13 @@ impl<'a> Writer<'a> {
                 self.blocks.pop();
             }
             Exit::Wrapper => self.inline.pop_wrapper(),
-            Exit::Cell => self.end_cell(),
+            Exit::Cell { colspan, rowspan } => self.end_cell(colspan, rowspan),
             Exit::Caption => self.end_caption(),
             Exit::Table => self.end_table(),
+            Exit::Preformatted => {
+                self.preformatted -= 1;
+                self.flush();
+            }
         }
     }
 
@@ -308,7 +338,9 @@ impl<'a> Writer<'a> {
         };
         let (plain, other) = if ordered { ('.', ')') } else { ('-', '*') };
         let follows_list = self.last_list.is_some_and(|(depth, blocks, marker)| {
-            depth == self.blocks.depth() && blocks == self.blocks.blocks_written() && marker == plain
+            depth == self.blocks.depth()
+                && blocks == self.blocks.blocks_written()
+                && marker == plain
         });
         self.lists.push(List {
             ordered,
@@ -316,6 +348,7 @@ impl<'a> Writer<'a> {
             marker: if follows_list { other } else { plain },
             items: 0,
             nested: self.blocks.in_started_item() && start == 1,
+            depth: self.blocks.depth(),
         });
         Exit::List
     }
@@ -336,10 +369,15 @@ impl<'a> Writer<'a> {
             return self.block_boundary();
         }
         self.flush();
-        let marker = match self.lists.last_mut() {
+        let depth = self.blocks.depth();
+        let marker = match self.lists.last_mut().filter(|list| list.depth == depth) {
             Some(list) => {
                 list.items += 1;
-                if list.items > 1 || list.nested {
+                // Next line only right after this list's previous item (or, for the first, the
+                // text of the item the list is in): a list marker cannot always interrupt
+                // other text.
+                let after_item = self.blocks.last_block_depth() > depth;
+                if (list.items > 1 && after_item) || (list.items == 1 && list.nested) {
                     self.blocks.tight();
                 }
                 if list.ordered {
@@ -350,7 +388,12 @@ impl<'a> Writer<'a> {
                     list.marker.to_string()
                 }
             }
-            None => "-".to_string(),
+            None => {
+                if self.blocks.in_started_item() {
+                    self.blocks.tight();
+                }
+                "-".to_string()
+            }
         };
         self.blocks.push_item(&marker);
         Exit::Item
@@ -393,10 +436,11 @@ impl<'a> Writer<'a> {
         if url::is_data(&src) || url::is_executable(&src) {
             return;
         }
-        let alt = dom::attr(node, "alt").map(|a| collapse(&a)).unwrap_or_default();
+        let alt = dom::attr(node, "alt")
+            .map(|a| collapse(&a))
+            .unwrap_or_default();
         let title = dom::attr_string(node, "title").map(|t| collapse(&t));
-        self.inline
-            .image(alt, url::resolve(&src, self.base), title);
+        self.inline.image(alt, url::resolve(&src, self.base), title);
     }
 
     fn pre(&mut self, node: &Handle) {
@@ -406,7 +450,9 @@ impl<'a> Writer<'a> {
             return;
         }
         self.flush();
+        // Blank lines at either end show nothing; inside, they are the code's own.
         let code = code.trim_end_matches(['\n', ' ', '\t']);
+        let code = code.trim_start_matches('\n');
         if code.trim().is_empty() {
             return;
         }
@@ -434,33 +480,36 @@ impl<'a> Writer<'a> {
             return self.block_boundary();
         }
         if let Some(table) = &mut self.table {
-            table.rows.push(Vec::new());
+            table.start_row();
         }
         Exit::Row
     }
 
-    fn cell(&mut self) -> Exit {
+    fn cell(&mut self, node: &Handle) -> Exit {
         if !self.in_table() {
             return self.block_boundary();
         }
         if let Some(table) = &mut self.table {
             table.in_cell = true;
-            if table.rows.is_empty() {
-                table.rows.push(Vec::new());
-            }
         }
         self.flat += 1;
-        Exit::Cell
+        let span = |name| {
+            dom::attr(node, name)
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .unwrap_or(1)
+        };
+        Exit::Cell {
+            colspan: span("colspan"),
+            rowspan: span("rowspan"),
+        }
     }
 
-    fn end_cell(&mut self) {
+    fn end_cell(&mut self, colspan: usize, rowspan: usize) {
         self.flat -= 1;
         let text = render::line(self.inline.finish(), Ctx::Cell);
         if let Some(table) = &mut self.table {
             table.in_cell = false;
-            if let Some(row) = table.rows.last_mut() {
-                row.push(text);
-            }
+            table.push_cell(text, colspan, rowspan);
         }
     }
 
@@ -491,38 +540,20 @@ impl<'a> Writer<'a> {
         if let Some(caption) = &table.caption {
             self.blocks.block(caption);
         }
-        if let Some(text) = pipe_table(&table.rows) {
+        if let Some(text) = table.to_markdown() {
             self.blocks.block(&text);
         }
     }
 }
 
-/// A GFM pipe table; the first row is the header (GFM has no table without one).
-fn pipe_table(rows: &[Vec<String>]) -> Option<String> {
-    let rows: Vec<&Vec<String>> = rows.iter().filter(|r| !r.is_empty()).collect();
-    let columns = rows.iter().map(|r| r.len()).max()?;
-    if rows.iter().all(|r| r.iter().all(|c| c.is_empty())) {
-        return None;
-    }
-    let mut out = String::new();
-    for (i, row) in rows.iter().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        out.push('|');
-        for column in 0..columns {
-            let cell = row.get(column).map(String::as_str).unwrap_or("");
-            out.push(' ');
-            out.push_str(cell);
-            out.push_str(" |");
-        }
-        if i == 0 {
-            out.push('\n');
-            out.push('|');
-            out.push_str(&" --- |".repeat(columns));
-        }
-    }
-    Some(out)
+/// Code cannot show a link or an image, so a `<pre>` or `<code>` holding them is written as
+/// text (a `<pre>` with its line breaks kept) instead.
+fn holds_links_or_images(pre: &Handle) -> bool {
+    dom::find_descendant(pre, |n| {
+        dom::is_tag(n, &local_name!("img"))
+            || (dom::is_tag(n, &local_name!("a")) && dom::attr(n, "href").is_some())
+    })
+    .is_some()
 }
 
 /// The text of a `<pre>`, line breaks kept; `<br>` and block starts inside it are line breaks.
@@ -533,10 +564,10 @@ fn pre_text(node: &Handle) -> String {
             NodeData::Text { contents } => out.push_str(&contents.borrow()),
             NodeData::Element { name, .. } => match name.local {
                 local_name!("br") => out.push('\n'),
-                local_name!("p") | local_name!("div") | local_name!("li") | local_name!("tr") => {
-                    if !out.is_empty() && !out.ends_with('\n') {
-                        out.push('\n');
-                    }
+                local_name!("p") | local_name!("div") | local_name!("li") | local_name!("tr")
+                    if !out.is_empty() && !out.ends_with('\n') =>
+                {
+                    out.push('\n');
                 }
                 local_name!("script") | local_name!("style") => return dom::Walk::Skip,
                 _ => {}
@@ -551,19 +582,22 @@ fn pre_text(node: &Handle) -> String {
 /// `language-rust` / `lang-rust` on the `<pre>` or its `<code>`.
 fn code_language(node: &Handle) -> Option<String> {
     let code = dom::find_descendant(node, |n| dom::is_tag(n, &local_name!("code")));
-    [Some(node.clone()), code].into_iter().flatten().find_map(|n| {
-        let class = dom::attr(&n, "class")?.to_string();
-        class.split_ascii_whitespace().find_map(|token| {
-            let lang = token
-                .strip_prefix("language-")
-                .or_else(|| token.strip_prefix("lang-"))?;
-            let ok = !lang.is_empty()
-                && lang
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '-' | '#' | '.'));
-            ok.then(|| lang.to_string())
+    [Some(node.clone()), code]
+        .into_iter()
+        .flatten()
+        .find_map(|n| {
+            let class = dom::attr(&n, "class")?.to_string();
+            class.split_ascii_whitespace().find_map(|token| {
+                let lang = token
+                    .strip_prefix("language-")
+                    .or_else(|| token.strip_prefix("lang-"))?;
+                let ok = !lang.is_empty()
+                    && lang.chars().all(|c| {
+                        c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '-' | '#' | '.')
+                    });
+                ok.then(|| lang.to_string())
+            })
         })
-    })
 }
 
 /// Attribute text with whitespace runs collapsed to one space, as it would display.

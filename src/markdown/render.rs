@@ -3,26 +3,41 @@
 use super::chars::is_whitespace;
 use super::emphasis;
 use super::escape::{Ctx, escape_line_starts, write_tokens};
-use super::inline::Tok;
+use super::inline::{Emph, Tok};
 
 /// A paragraph's tokens as one or more paragraphs of Markdown. Two or more line breaks in a
-/// row (`<br><br>`) are a paragraph break in all but name, and become one; breaks at either end
-/// of a paragraph have no Markdown form and go. Paragraphs with nothing visible vanish.
+/// row (`<br><br>`) are a paragraph break in all but name, and become one, unless a link spans
+/// them (a link cannot span paragraphs; two breaks it can). Breaks at either end of a
+/// paragraph have no Markdown form and go. Paragraphs with nothing visible vanish.
 pub fn paragraphs(toks: Vec<Tok>) -> Vec<String> {
     let mut out = Vec::new();
     let mut current: Vec<Tok> = Vec::new();
+    let mut open_emphasis: Vec<Emph> = Vec::new();
+    let mut in_link = false;
     let mut breaks = 0;
     for tok in toks {
         if tok == Tok::Break {
             breaks += 1;
             continue;
         }
-        if breaks >= 2 {
+        if breaks >= 2 && !in_link {
+            // Emphasis spanning the split ends here and resumes.
+            current.extend(open_emphasis.iter().rev().map(|e| Tok::Close(*e)));
             finish(std::mem::take(&mut current), Ctx::Paragraph, &mut out);
-        } else if breaks == 1 && !current.is_empty() {
-            current.push(Tok::Break);
+            current.extend(open_emphasis.iter().map(|e| Tok::Open(*e)));
+        } else if !current.is_empty() {
+            current.extend(std::iter::repeat_n(Tok::Break, breaks.min(2)));
         }
         breaks = 0;
+        match &tok {
+            Tok::LinkOpen => in_link = true,
+            Tok::LinkClose { .. } => in_link = false,
+            Tok::Open(emph) => open_emphasis.push(*emph),
+            Tok::Close(_) => {
+                open_emphasis.pop();
+            }
+            _ => {}
+        }
         current.push(tok);
     }
     finish(current, Ctx::Paragraph, &mut out);
@@ -37,18 +52,81 @@ pub fn line(toks: Vec<Tok>, ctx: Ctx) -> String {
 }
 
 fn finish(mut toks: Vec<Tok>, ctx: Ctx, out: &mut Vec<String>) {
+    hoist_breaks(&mut toks);
     while toks.last() == Some(&Tok::Break) {
         toks.pop();
+    }
+    while toks.first() == Some(&Tok::Break) {
+        toks.remove(0);
     }
     if !toks.iter().any(is_visible) {
         return;
     }
+    drop_invisible_links(&mut toks);
     emphasis::fix(&mut toks);
+    join_code_spans(&mut toks);
     let text = write_tokens(&toks, ctx);
     out.push(match ctx {
         Ctx::Paragraph => escape_line_starts(&text),
         Ctx::Heading | Ctx::Cell => text,
     });
+}
+
+/// A break at either end of link text is no break in CommonMark (a stray `\\` instead), so
+/// it moves outside the brackets (and outside emphasis, where it shows no different), where it
+/// is a break again or trimmed at a paragraph end.
+fn hoist_breaks(toks: &mut [Tok]) {
+    let mut moved = true;
+    while moved {
+        moved = false;
+        for k in 1..toks.len() {
+            let swap = matches!(
+                (&toks[k - 1], &toks[k]),
+                (Tok::Break, Tok::LinkClose { .. } | Tok::Close(_))
+                    | (Tok::LinkOpen | Tok::Open(_), Tok::Break)
+            );
+            if swap {
+                toks.swap(k - 1, k);
+                moved = true;
+            }
+        }
+    }
+}
+
+/// Two code spans side by side (once emphasis between them is gone) would have their
+/// backticks run together into one longer fence; they read as one span anyway.
+fn join_code_spans(toks: &mut Vec<Tok>) {
+    let mut out: Vec<Tok> = Vec::with_capacity(toks.len());
+    for tok in toks.drain(..) {
+        match (out.last_mut(), tok) {
+            (Some(Tok::Code(last)), Tok::Code(code)) => last.push_str(&code),
+            (_, tok) => out.push(tok),
+        }
+    }
+    *toks = out;
+}
+
+/// A link around nothing but spaces (`<a href=…>&nbsp;</a>`) cannot be seen or clicked; its
+/// spaces stay, the link goes.
+fn drop_invisible_links(toks: &mut Vec<Tok>) {
+    let mut open: Option<usize> = None;
+    let mut doomed = Vec::new();
+    for (k, tok) in toks.iter().enumerate() {
+        match tok {
+            Tok::LinkOpen => open = Some(k),
+            Tok::LinkClose { .. } => {
+                if let Some(start) = open.take()
+                    && !toks[start + 1..k].iter().any(is_visible)
+                {
+                    doomed.extend([start, k]);
+                }
+            }
+            _ => {}
+        }
+    }
+    for k in doomed.into_iter().rev() {
+        toks.remove(k);
+    }
 }
 
 fn is_visible(tok: &Tok) -> bool {
@@ -61,7 +139,10 @@ fn is_visible(tok: &Tok) -> bool {
 
 /// Zero-width characters that some editors leave in otherwise empty paragraphs.
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}')
+    matches!(
+        c,
+        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}'
+    )
 }
 
 #[cfg(test)]
@@ -74,14 +155,59 @@ mod tests {
 
     #[test]
     fn double_breaks_split_paragraphs() {
-        let toks = vec![t("a"), Tok::Break, t("b"), Tok::Break, Tok::Break, t("c"), Tok::Break];
-        assert_eq!(paragraphs(toks), vec!["a\\\nb".to_string(), "c".to_string()]);
+        let toks = vec![
+            t("a"),
+            Tok::Break,
+            t("b"),
+            Tok::Break,
+            Tok::Break,
+            t("c"),
+            Tok::Break,
+        ];
+        assert_eq!(
+            paragraphs(toks),
+            vec!["a\\\nb".to_string(), "c".to_string()]
+        );
+    }
+
+    #[test]
+    fn a_link_keeps_its_double_break() {
+        let close = Tok::LinkClose {
+            url: "u".into(),
+            title: None,
+        };
+        let toks = vec![
+            Tok::LinkOpen,
+            t("a"),
+            Tok::Break,
+            t("b"),
+            Tok::Break,
+            Tok::Break,
+            t("c"),
+            close,
+        ];
+        assert_eq!(paragraphs(toks), vec!["[a\\\nb\\\n\\\nc](u)".to_string()]);
     }
 
     #[test]
     fn invisible_paragraphs_vanish() {
         assert!(paragraphs(vec![t("\u{a0}\u{3000}\u{200b}")]).is_empty());
         assert!(paragraphs(vec![]).is_empty());
+    }
+
+    #[test]
+    fn links_around_spaces_vanish() {
+        let toks = vec![
+            t("a"),
+            Tok::LinkOpen,
+            t("\u{a0}"),
+            Tok::LinkClose {
+                url: "u".into(),
+                title: None,
+            },
+            t("b"),
+        ];
+        assert_eq!(paragraphs(toks), vec!["a\u{a0}b".to_string()]);
     }
 
     #[test]
