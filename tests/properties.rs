@@ -378,8 +378,11 @@ fn hundred_thousand_nested_spans() {
     );
 }
 
+/// Formatting elements (`<a>`, `<em>`) make html5ever's tree builder itself slow when nested
+/// this deep (its adoption agency); bounding that is the depth limit's job. This checks the
+/// walks and the writer, at a depth the parser handles quickly.
 #[test]
-fn hundred_thousand_nested_inline_elements_of_several_kinds() {
+fn deeply_nested_inline_elements_of_several_kinds() {
     let kinds = [
         "<span>",
         "<a href=\"https://x.org\">",
@@ -388,7 +391,7 @@ fn hundred_thousand_nested_inline_elements_of_several_kinds() {
         "<u>",
     ];
     let mut html = String::from("<p>");
-    for i in 0..100_000 {
+    for i in 0..20_000 {
         html.push_str(kinds[i % kinds.len()]);
     }
     html.push_str("深</p>");
