@@ -58,13 +58,13 @@ fn field(label: &str) -> Option<Field> {
 /// Finds the archive card, reads it and removes it from the tree. A page that somehow holds
 /// more than one loses them all; the first is read.
 pub fn take_card(body: &Handle) -> Option<Card> {
-    let found = find_card(body)?;
-    let card = read_card(&found.content);
-    remove_with_empty_wrappers(&found.root, body);
-    // bounded: every round removes a node
-    while let Some(other) = find_card(body) {
-        remove_with_empty_wrappers(&other.root, body);
-    }
+    let found = find_cards(body);
+    let card = read_card(&found.first()?.content);
+    let roots: Vec<Handle> = found
+        .iter()
+        .map(|f| outermost_wrapper(&f.root, body))
+        .collect();
+    dom::detach_all(&roots);
     Some(card)
 }
 
@@ -75,11 +75,11 @@ struct Found {
     content: Handle,
 }
 
-/// A `div.su-spoiler` titled "…档案卡", or, failing that, any element whose direct children
-/// carry enough card labels (the card without its spoiler wrapper).
-fn find_card(body: &Handle) -> Option<Found> {
+/// Every `div.su-spoiler` titled "…档案卡", in document order, or failing any, the first
+/// element whose direct children carry enough card labels (the card without its wrapper).
+fn find_cards(body: &Handle) -> Vec<Found> {
     let mut by_labels = None;
-    let mut found = None;
+    let mut found = Vec::new();
     dom::for_each_descendant(body, |node| {
         if dom::tag(node).is_none() {
             return Walk::Skip;
@@ -87,26 +87,34 @@ fn find_card(body: &Handle) -> Option<Found> {
         if dom::has_class(node, "su-spoiler") && is_card_spoiler(node) {
             let content = dom::find_descendant(node, |n| dom::has_class(n, "su-spoiler-content"))
                 .unwrap_or_else(|| node.clone());
-            found = Some(Found {
+            found.push(Found {
                 root: node.clone(),
                 content,
             });
-            return Walk::Stop;
+            return Walk::Skip;
         }
-        if by_labels.is_none() && has_card_labels(node) {
+        if by_labels.is_none() && found.is_empty() && has_card_labels(node) {
             by_labels = Some(Found {
                 root: node.clone(),
                 content: node.clone(),
             });
+            return Walk::Skip;
         }
         Walk::Continue
     });
-    found.or(by_labels)
+    if found.is_empty() {
+        found.extend(by_labels);
+    }
+    found
 }
 
+/// The spoiler's title is one of its own children.
 fn is_card_spoiler(node: &Handle) -> bool {
-    dom::find_descendant(node, |n| dom::has_class(n, "su-spoiler-title"))
-        .is_some_and(|title| dom::text_content(&title).contains("档案卡"))
+    node.children
+        .borrow()
+        .iter()
+        .find(|c| dom::has_class(c, "su-spoiler-title"))
+        .is_some_and(|title| dom::text_content(title).contains("档案卡"))
 }
 
 /// At least three card labels among the element's own `<strong>`/`<b>` children, one of them
@@ -240,8 +248,8 @@ fn clean_value(text: &str) -> String {
     collapsed.trim_start_matches(['：', ':']).trim().to_string()
 }
 
-/// Removes `node`, and the wrapper `div`s around it that hold nothing else (the floated box).
-fn remove_with_empty_wrappers(node: &Handle, body: &Handle) {
+/// `node`, or the outermost wrapper `div` around it that holds nothing else (the floated box).
+fn outermost_wrapper(node: &Handle, body: &Handle) -> Handle {
     let mut target = node.clone();
     while let Some(parent) = dom::parent(&target) {
         let only_child = dom::is_tag(&parent, &local_name!("div"))
@@ -256,7 +264,7 @@ fn remove_with_empty_wrappers(node: &Handle, body: &Handle) {
         }
         target = parent;
     }
-    dom::detach(&target);
+    target
 }
 
 /// Finds the 2020 RSS footer lines, reads poster and tags, and removes them with the `<hr>`
@@ -272,7 +280,7 @@ pub fn take_feed_footer(body: &Handle) -> Option<FeedFooter> {
             return Walk::Continue;
         }
         let text = dom::text_content(node);
-        if is_feed_signature(&text) {
+        if is_site_boilerplate(&text) {
             doomed.push(node.clone());
             return Walk::Skip;
         }
@@ -292,15 +300,16 @@ pub fn take_feed_footer(body: &Handle) -> Option<FeedFooter> {
             Walk::Continue
         }
     });
-    for node in &doomed {
-        dom::detach(node);
-    }
+    dom::detach_all(&doomed);
     footer
 }
 
-fn is_feed_signature(text: &str) -> bool {
+/// Lines the site or its feed plugins add to every post: feed signatures, and the archive's
+/// copyright notice when it stands outside the card.
+fn is_site_boilerplate(text: &str) -> bool {
     let text = text.trim();
-    text.starts_with("Feed enhanced by")
+    (text.starts_with("版权说明") && text.contains("中国数字时代") && text.len() < 600)
+        || text.starts_with("Feed enhanced by")
         || (text.contains("BestWebSoft") && text.len() < 400)
         || (text.starts_with("The post ") && text.contains(" appeared first on "))
         || (text.starts_with("文章") && text.contains("最先出现在") && text.len() < 400)
@@ -525,6 +534,7 @@ mod tests {
             "The post <a href='x'>A</a> appeared first on <a href='y'>中国数字时代</a>.",
             "文章<a href='x'>A</a>最先出现在<a href='y'>中国数字时代</a>。",
             "Feed enhanced by the BestWebSoft RSS plugin",
+            "<strong>版权说明：</strong>该作品版权归原作者所有。中国数字时代仅对原作进行存档。",
         ] {
             let doc = parse_html(&format!("<p>正文</p><p>{text}</p>"));
             let body = dom::body(&doc);

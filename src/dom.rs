@@ -95,16 +95,26 @@ pub fn parent(node: &Handle) -> Option<Handle> {
     parent
 }
 
-/// Removes a node from its parent. Costs a scan of the siblings, so the cleaning pass, which
-/// may remove many nodes, rebuilds child lists instead of calling this in a loop.
-pub fn detach(node: &Handle) {
-    if let Some(parent) = parent(node) {
-        parent
-            .children
-            .borrow_mut()
-            .retain(|child| !Rc::ptr_eq(child, node));
+/// Removes many nodes, each parent's child list rewritten once.
+pub fn detach_all(nodes: &[Handle]) {
+    let doomed: std::collections::HashSet<*const Node> = nodes.iter().map(Rc::as_ptr).collect();
+    let mut parents: Vec<Handle> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for node in nodes {
+        if let Some(p) = parent(node)
+            && seen.insert(Rc::as_ptr(&p))
+        {
+            parents.push(p);
+        }
     }
-    node.parent.set(None);
+    for p in parents {
+        p.children
+            .borrow_mut()
+            .retain(|child| !doomed.contains(&Rc::as_ptr(child)));
+    }
+    for node in nodes {
+        node.parent.set(None);
+    }
 }
 
 /// Replaces a node's children, fixing their parent links.

@@ -21,6 +21,9 @@ use super::inline::{Emph, Tok};
 /// at most a few punctuation marks in a row at an emphasis edge.
 const MAX_PASSES: usize = 16;
 
+/// Emphasis pairs in one paragraph beyond which it is written without emphasis.
+const MAX_CHECKED_PAIRS: usize = 2000;
+
 pub fn fix(toks: &mut Vec<Tok>) {
     if !toks.iter().any(|t| matches!(t, Tok::Open(_))) {
         return;
@@ -53,8 +56,14 @@ pub fn fix(toks: &mut Vec<Tok>) {
         });
     }
     // Every delimiter now opens or closes where it stands; whether they also pair up as meant
-    // (`***甲**和**乙***` does not) takes CommonMark's own matching to tell.
+    // (`***甲**和**乙***` does not) takes CommonMark's own matching to tell. That matching can
+    // take quadratic time on contrived input, so a paragraph with thousands of emphasised runs
+    // (no article has one) is written without emphasis instead.
+    let pairs = toks.iter().filter(|t| matches!(t, Tok::Open(_))).count();
     for _ in 0..64 {
+        if pairs > MAX_CHECKED_PAIRS {
+            break;
+        }
         let Some(culprit) = misparsed(toks) else {
             return;
         };
@@ -79,7 +88,8 @@ fn kind_bit(emph: Emph) -> u8 {
 /// mean, under either reading of punctuation; `None` when all is read as meant. Of the pairs
 /// around misread text, the one covering the fewest letters is named: giving it up loses least.
 fn misparsed(toks: &[Tok]) -> Option<usize> {
-    if toks.iter().filter(|t| matches!(t, Tok::Open(_))).count() < 2 {
+    let pairs = toks.iter().filter(|t| matches!(t, Tok::Open(_))).count();
+    if pairs < 2 {
         return None; // one pair whose delimiters flank correctly always matches
     }
     let intended = intended_kinds(toks);
@@ -104,21 +114,22 @@ fn misparsed(toks: &[Tok]) -> Option<usize> {
 /// The `Open` of the pair with the fewest letters among those around any of `tokens`.
 fn smallest_pair_around(toks: &[Tok], tokens: &[usize]) -> Option<usize> {
     let partner = partners(toks);
-    let mut letters_before = Vec::with_capacity(toks.len() + 1);
-    let mut count = 0usize;
-    for tok in toks {
-        letters_before.push(count);
+    let (mut letters_before, mut marked_before) = (Vec::new(), Vec::new());
+    let (mut letters, mut marked) = (0usize, 0usize);
+    for (k, tok) in toks.iter().enumerate() {
+        letters_before.push(letters);
+        marked_before.push(marked);
         if let Tok::Text(s) | Tok::Code(s) = tok {
-            count += s.chars().filter(|c| is_word(*c)).count();
+            letters += s.chars().filter(|c| is_word(*c)).count();
         }
+        marked += usize::from(tokens.binary_search(&k).is_ok());
     }
-    letters_before.push(count);
+    letters_before.push(letters);
+    marked_before.push(marked);
     (0..toks.len())
         .filter_map(|open| {
             let close = partner[open].filter(|&c| c > open)?;
-            tokens
-                .iter()
-                .any(|&k| open < k && k < close)
+            (marked_before[close] > marked_before[open + 1])
                 .then(|| (letters_before[close] - letters_before[open], open))
         })
         .min()
@@ -385,11 +396,16 @@ fn isolate_failing(toks: &mut Vec<Tok>, failing: &[usize], rewrite: fn(&[Tok]) -
             outer.push((start, end));
         }
     }
-    for (start, end) in outer.into_iter().rev() {
-        let rewritten = rewrite(&toks[start..=end]);
-        toks.splice(start..=end, rewritten);
+    let mut out = Vec::with_capacity(toks.len() + 8 * outer.len());
+    let mut next = 0;
+    for (start, end) in outer {
+        out.extend(toks[next..start].iter().cloned());
+        out.extend(rewrite(&toks[start..=end]));
+        next = end + 1;
     }
-    merge_texts(toks);
+    out.extend(toks[next..].iter().cloned());
+    merge_texts(&mut out);
+    *toks = out;
 }
 
 fn isolate(range: &[Tok]) -> Vec<Tok> {

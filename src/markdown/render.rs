@@ -56,9 +56,8 @@ fn finish(mut toks: Vec<Tok>, ctx: Ctx, out: &mut Vec<String>) {
     while toks.last() == Some(&Tok::Break) {
         toks.pop();
     }
-    while toks.first() == Some(&Tok::Break) {
-        toks.remove(0);
-    }
+    let leading = toks.iter().take_while(|t| **t == Tok::Break).count();
+    toks.drain(..leading);
     if !toks.iter().any(is_visible) {
         return;
     }
@@ -75,22 +74,25 @@ fn finish(mut toks: Vec<Tok>, ctx: Ctx, out: &mut Vec<String>) {
 /// A break at either end of link text is no break in CommonMark (a stray `\\` instead), so
 /// it moves outside the brackets (and outside emphasis, where it shows no different), where it
 /// is a break again or trimmed at a paragraph end.
-fn hoist_breaks(toks: &mut [Tok]) {
-    let mut moved = true;
-    while moved {
-        moved = false;
-        for k in 1..toks.len() {
-            let swap = matches!(
-                (&toks[k - 1], &toks[k]),
-                (Tok::Break, Tok::LinkClose { .. } | Tok::Close(_))
-                    | (Tok::LinkOpen | Tok::Open(_), Tok::Break)
-            );
-            if swap {
-                toks.swap(k - 1, k);
-                moved = true;
+fn hoist_breaks(toks: &mut Vec<Tok>) {
+    let mut out: Vec<Tok> = Vec::with_capacity(toks.len());
+    let mut breaks: Vec<Tok> = Vec::new();
+    let mut openers: Vec<Tok> = Vec::new();
+    for tok in toks.drain(..) {
+        match tok {
+            Tok::Break => breaks.push(tok),
+            Tok::Open(_) | Tok::LinkOpen => openers.push(tok),
+            Tok::Close(_) | Tok::LinkClose { .. } if openers.is_empty() => out.push(tok),
+            _ => {
+                out.append(&mut breaks);
+                out.append(&mut openers);
+                out.push(tok);
             }
         }
     }
+    out.append(&mut breaks);
+    out.append(&mut openers);
+    *toks = out;
 }
 
 /// Two code spans side by side (once emphasis between them is gone) would have their
@@ -124,9 +126,11 @@ fn drop_invisible_links(toks: &mut Vec<Tok>) {
             _ => {}
         }
     }
-    for k in doomed.into_iter().rev() {
-        toks.remove(k);
-    }
+    let mut k = 0;
+    toks.retain(|_| {
+        k += 1;
+        doomed.binary_search(&(k - 1)).is_err()
+    });
 }
 
 fn is_visible(tok: &Tok) -> bool {
