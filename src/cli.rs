@@ -1,28 +1,41 @@
-//! The command line: arguments → a plain config → conversion → exit code.
+//! The command line: arguments → a plain config → conversion → messages and exit code.
 //!
-//! Exit codes: 0 converted, 1 the page could not be converted, 2 usage error.
+//! Exit codes: 0 all converted (or, with `--check`, all up to date), 1 a page failed (or
+//! something is stale, missing or orphaned), 2 usage error.
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
+use anyhow::{Context, bail};
 use clap::Parser;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::batch::{self, Config, Outcome, Shard, Status, Summary};
 use crate::convert::{Options, convert};
 
 const EXAMPLES: &str = "\
 Examples:
-  Convert one saved page, Markdown on standard output:
+  Convert an archive folder, mirroring its tree (several inputs allowed):
+    cdt2md archive/ -o markdown/
+
+  One page through a pipe, Markdown on standard output:
     cdt2md 714996.html > 714996.md
-
-  Pipe a page through:
     curl -s https://example.org/saved/714996.html | cdt2md > 714996.md
-    cdt2md - < 714996.html
 
-  Title as a heading instead of front matter:
-    cdt2md --no-front-matter 714996.html
+  In CI: fail when the committed Markdown is stale, with a JSON Lines report:
+    cdt2md archive/ -o markdown/ --check --report report.jsonl
 
-Exit status: 0 converted, 1 the page could not be converted, 2 usage error.";
+  Split a big archive over 4 CI jobs (this is job 2):
+    cdt2md archive/ -o markdown/ --shard 2/4
+
+Exit status: 0 all converted (or up to date), 1 a page failed or output is stale, missing or
+orphaned, 2 usage error.";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -32,32 +45,74 @@ Exit status: 0 converted, 1 the page could not be converted, 2 usage error.";
     after_help = EXAMPLES
 )]
 struct Args {
-    /// The saved page to convert. `-` or nothing reads standard input.
-    #[arg(value_name = "PAGE")]
-    input: Option<PathBuf>,
+    /// Saved pages or folders of them. Without -o: one page, `-` or nothing for standard input.
+    #[arg(value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+
+    /// Write Markdown files into this folder, mirroring each input's tree.
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<PathBuf>,
+
+    /// Write nothing; compare with what is in OUT and list what is missing, stale or orphaned.
+    #[arg(long, requires = "output")]
+    check: bool,
+
+    /// JSON Lines report: one object per input, then a summary. `-` for standard output.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+
+    /// Only the pages whose relative path falls in shard K of N (e.g. 2/4).
+    #[arg(long, value_name = "K/N", value_parser = parse_shard, requires = "output")]
+    shard: Option<Shard>,
+
+    /// Worker threads [default: one per core].
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+
+    /// Only files matching this glob (against the relative path or the file name); repeatable.
+    #[arg(short, long = "glob", value_name = "GLOB", requires = "output")]
+    globs: Vec<String>,
+
+    /// Skip files and folders matching this glob; repeatable.
+    #[arg(long = "exclude", value_name = "GLOB", requires = "output")]
+    excludes: Vec<String>,
+
+    /// Also look in hidden files and folders (`.git` and the like are skipped by default).
+    #[arg(long)]
+    hidden: bool,
+
+    /// Follow symbolic links.
+    #[arg(short = 'L', long)]
+    follow: bool,
 
     /// Write the title as a `# ` heading instead of YAML front matter.
     #[arg(long)]
     no_front_matter: bool,
 
-    /// Print no warnings, only errors.
+    /// Print nothing but errors.
     #[arg(short, long)]
     quiet: bool,
 }
 
-/// Where the page comes from.
-enum Source {
-    Stdin,
-    File(PathBuf),
-}
-
-impl Source {
-    fn name(&self) -> String {
-        match self {
-            Source::Stdin => "<stdin>".to_string(),
-            Source::File(path) => path.display().to_string(),
-        }
+fn parse_shard(text: &str) -> Result<Shard, String> {
+    let (k, n) = text
+        .split_once('/')
+        .ok_or_else(|| "expected K/N, like 2/4".to_string())?;
+    let k: u64 = k
+        .trim()
+        .parse()
+        .map_err(|_| format!("{k:?} is not a number"))?;
+    let n: u64 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("{n:?} is not a number"))?;
+    if n == 0 || k == 0 || k > n {
+        return Err(format!("shard {k}/{n}: K must be between 1 and N"));
     }
+    Ok(Shard {
+        index: k - 1,
+        count: n,
+    })
 }
 
 pub fn run() -> ExitCode {
@@ -72,7 +127,48 @@ pub fn run() -> ExitCode {
             };
         }
     };
-    let source = match args.input {
+    let options = Options {
+        front_matter: !args.no_front_matter,
+    };
+    match &args.output {
+        Some(_) => run_batch(&args, options),
+        None => run_single(&args, options),
+    }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("cdt2md: {message}");
+    eprintln!("Try 'cdt2md --help' for more information.");
+    ExitCode::from(2)
+}
+
+// ---------------------------------------------------------------- one page to stdout
+
+/// Where a single page comes from.
+enum Source {
+    Stdin,
+    File(PathBuf),
+}
+
+impl Source {
+    fn name(&self) -> String {
+        match self {
+            Source::Stdin => "<stdin>".to_string(),
+            Source::File(path) => path.display().to_string(),
+        }
+    }
+}
+
+fn run_single(args: &Args, options: Options) -> ExitCode {
+    if args.inputs.len() > 1 {
+        return usage_error("several inputs: add -o OUT to convert them into a folder");
+    }
+    if args.report.as_deref() == Some(std::path::Path::new("-")) {
+        return usage_error(
+            "--report - would mix with the Markdown on standard output: give a file",
+        );
+    }
+    let source = match args.inputs.first() {
         None if io::stdin().is_terminal() => {
             return usage_error("no input: give a PAGE, or pipe one to standard input");
         }
@@ -80,38 +176,38 @@ pub fn run() -> ExitCode {
         Some(path) if path.as_os_str() == "-" => Source::Stdin,
         Some(path) if path.is_dir() => {
             return usage_error(&format!(
-                "{}: is a directory; give one saved page (converting folders is not supported yet)",
+                "{}: is a directory: add -o OUT to convert the pages in it",
                 path.display()
             ));
         }
         Some(path) if !path.exists() => {
             return usage_error(&format!("{}: no such file", path.display()));
         }
-        Some(path) => Source::File(path),
+        Some(path) => Source::File(path.clone()),
     };
-    let options = Options {
-        front_matter: !args.no_front_matter,
-    };
-    convert_one(&source, &options, args.quiet)
-}
-
-fn convert_one(source: &Source, options: &Options, quiet: bool) -> ExitCode {
     let name = source.name();
-    let bytes = match read(source) {
+    let bytes = match read(&source) {
         Ok(bytes) => bytes,
         Err(err) => {
             eprintln!("cdt2md: {name}: cannot read: {err}");
             return ExitCode::from(1);
         }
     };
-    let converted = match convert(&bytes, options) {
+    let result = convert(&bytes, &options);
+    if let Some(report) = &args.report
+        && let Err(err) = write_single_report(report, &name, bytes.len(), &result)
+    {
+        eprintln!("cdt2md: {}: {err:#}", report.display());
+        return ExitCode::from(1);
+    }
+    let converted = match result {
         Ok(converted) => converted,
         Err(err) => {
             eprintln!("cdt2md: {name}: {err}");
             return ExitCode::from(1);
         }
     };
-    if !quiet {
+    if !args.quiet {
         for warning in &converted.warnings {
             eprintln!("cdt2md: warning: {name}: {warning}");
         }
@@ -142,8 +238,276 @@ fn read(source: &Source) -> io::Result<Vec<u8>> {
     }
 }
 
-fn usage_error(message: &str) -> ExitCode {
-    eprintln!("cdt2md: {message}");
-    eprintln!("Try 'cdt2md --help' for more information.");
-    ExitCode::from(2)
+fn write_single_report(
+    path: &std::path::Path,
+    name: &str,
+    bytes_in: usize,
+    result: &Result<crate::Converted, crate::PageError>,
+) -> anyhow::Result<()> {
+    let outcome = Outcome {
+        input: name.to_string(),
+        output: None,
+        status: if result.is_ok() {
+            Status::Converted
+        } else {
+            Status::Failed
+        },
+        error: result.as_ref().err().map(ToString::to_string),
+        warnings: result
+            .as_ref()
+            .map(|c| c.warnings.clone())
+            .unwrap_or_default(),
+        bytes_in: bytes_in as u64,
+        bytes_out: result.as_ref().map_or(0, |c| c.markdown.len() as u64),
+        ms: 0.0,
+        title: result.as_ref().ok().and_then(|c| c.metadata.title.clone()),
+    };
+    let mut summary = Summary::default();
+    summary.add(&outcome);
+    let mut file = File::create(path).context("cannot create the report")?;
+    writeln!(file, "{}", serde_json::to_string(&outcome)?)?;
+    writeln!(file, "{}", summary_line(&summary)?)?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- a batch into a folder
+
+fn run_batch(args: &Args, options: Options) -> ExitCode {
+    let config = match batch_config(args, options) {
+        Ok(config) => config,
+        Err(err) => return usage_error(&format!("{err:#}")),
+    };
+    let report = match open_report(args) {
+        Ok(report) => report.map(Mutex::new),
+        Err(err) => return usage_error(&format!("{err:#}")),
+    };
+    let progress = progress_bar(args, &config);
+    let sink = |outcome: &Outcome| {
+        on_outcome(&config, progress.as_ref(), report.as_ref(), outcome);
+    };
+    let mut summary = match batch::run(&config, &sink) {
+        Ok(summary) => summary,
+        Err(err) => {
+            if let Some(progress) = &progress {
+                progress.bar.finish_and_clear();
+            }
+            return usage_error(&err.to_string());
+        }
+    };
+    if let Some(progress) = &progress {
+        progress.bar.finish_and_clear();
+    }
+    if config.check {
+        for orphan in batch::orphans(&config) {
+            println!(
+                "orphaned: {} (no input page converts to it)",
+                orphan.display()
+            );
+            summary.orphaned += 1;
+        }
+    }
+    if let Some(report) = report
+        && let Ok(mut report) = report.into_inner()
+    {
+        let written = summary_line(&summary)
+            .map_err(io::Error::other)
+            .and_then(|line| writeln!(report, "{line}"))
+            .and_then(|()| report.flush());
+        if let Err(err) = written {
+            eprintln!("cdt2md: cannot write the report: {err}");
+            return ExitCode::from(1);
+        }
+    }
+    if !args.quiet {
+        eprintln!("cdt2md: {}", describe(&summary, config.check));
+    }
+    if summary.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn batch_config(args: &Args, options: Options) -> anyhow::Result<Config> {
+    let Some(output) = args.output.clone() else {
+        bail!("-o OUT is needed");
+    };
+    if args.inputs.is_empty() {
+        bail!(
+            "no input: give the folders or pages to convert into {}",
+            output.display()
+        );
+    }
+    if args.inputs.iter().any(|i| i.as_os_str() == "-") {
+        bail!("standard input cannot go into a folder: drop -o to convert one piped page");
+    }
+    if args.check && args.report.as_deref() == Some(std::path::Path::new("-")) {
+        bail!("--check lists its findings on standard output: give --report a file");
+    }
+    Ok(Config {
+        inputs: args.inputs.clone(),
+        output,
+        options,
+        check: args.check,
+        jobs: args.jobs.map(usize::from),
+        shard: args.shard,
+        include: glob_set(&args.globs)?,
+        exclude: glob_set(&args.excludes)?,
+        hidden: args.hidden,
+        follow_links: args.follow,
+    })
+}
+
+fn glob_set(patterns: &[String]) -> anyhow::Result<Option<GlobSet>> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        builder.add(Glob::new(pattern).with_context(|| format!("bad glob {pattern:?}"))?);
+    }
+    Ok(Some(builder.build()?))
+}
+
+type Report = BufWriter<Box<dyn Write + Send>>;
+
+fn open_report(args: &Args) -> anyhow::Result<Option<Report>> {
+    let Some(path) = &args.report else {
+        return Ok(None);
+    };
+    let writer: Box<dyn Write + Send> = if path.as_os_str() == "-" {
+        Box::new(io::stdout())
+    } else {
+        Box::new(
+            File::create(path)
+                .with_context(|| format!("{}: cannot create the report", path.display()))?,
+        )
+    };
+    Ok(Some(BufWriter::new(writer)))
+}
+
+fn summary_line(summary: &Summary) -> serde_json::Result<String> {
+    let mut value = serde_json::to_value(summary)?;
+    if let Some(object) = value.as_object_mut() {
+        object.insert(
+            "mb_per_s".to_string(),
+            serde_json::json!((summary.mb_per_second() * 100.0).round() / 100.0),
+        );
+    }
+    serde_json::to_string(&serde_json::json!({ "summary": value }))
+}
+
+/// A progress bar on standard error, and the bytes read so far for its MB/s.
+struct Progress {
+    bar: ProgressBar,
+    bytes: AtomicU64,
+}
+
+/// Only when standard error is a terminal and output is not silenced. Counting the pages for
+/// the total takes one quick extra walk.
+fn progress_bar(args: &Args, config: &Config) -> Option<Progress> {
+    if args.quiet || !io::stderr().is_terminal() {
+        return None;
+    }
+    let total = batch::count(config).ok()?;
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    let template = if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        "{wide_bar} {pos}/{len} pages  {msg}  ETA {eta}"
+    } else {
+        "{wide_bar:.cyan/blue} {pos}/{len} pages  {msg}  ETA {eta}"
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.enable_steady_tick(Duration::from_millis(200));
+    Some(Progress {
+        bar,
+        bytes: AtomicU64::new(0),
+    })
+}
+
+fn on_outcome(
+    config: &Config,
+    progress: Option<&Progress>,
+    report: Option<&Mutex<Report>>,
+    outcome: &Outcome,
+) {
+    let say = |line: String, to_stdout: bool| match progress {
+        Some(progress) => progress.bar.suspend(|| print_line(&line, to_stdout)),
+        None => print_line(&line, to_stdout),
+    };
+    match outcome.status {
+        Status::Failed => say(
+            format!(
+                "cdt2md: {}: {}",
+                outcome.input,
+                outcome.error.as_deref().unwrap_or("failed")
+            ),
+            false,
+        ),
+        Status::Stale | Status::Missing if config.check => say(
+            format!(
+                "{}: {} (from {})",
+                if outcome.status == Status::Stale {
+                    "stale"
+                } else {
+                    "missing"
+                },
+                outcome.output.as_deref().unwrap_or("?"),
+                outcome.input
+            ),
+            true,
+        ),
+        _ => {}
+    }
+    if let Some(report) = report
+        && let Ok(mut report) = report.lock()
+        && let Ok(line) = serde_json::to_string(outcome)
+    {
+        let _ = writeln!(report, "{line}");
+    }
+    if let Some(progress) = progress {
+        let bytes = progress
+            .bytes
+            .fetch_add(outcome.bytes_in, Ordering::Relaxed)
+            + outcome.bytes_in;
+        let seconds = progress.bar.elapsed().as_secs_f64().max(0.001);
+        progress.bar.inc(1);
+        progress
+            .bar
+            .set_message(format!("{:.1} MB/s", bytes as f64 / 1e6 / seconds));
+    }
+}
+
+fn print_line(line: &str, to_stdout: bool) {
+    if to_stdout {
+        println!("{line}");
+    } else {
+        eprintln!("{line}");
+    }
+}
+
+fn describe(summary: &Summary, check: bool) -> String {
+    let counts = if check {
+        format!(
+            "{} up to date, {} stale, {} missing, {} orphaned, {} skipped, {} failed",
+            summary.unchanged,
+            summary.stale,
+            summary.missing,
+            summary.orphaned,
+            summary.skipped,
+            summary.failed
+        )
+    } else {
+        format!(
+            "{} converted, {} unchanged, {} skipped, {} failed",
+            summary.converted, summary.unchanged, summary.skipped, summary.failed
+        )
+    };
+    format!(
+        "{counts}; {:.2} MB in {:.2} s ({:.1} MB/s)",
+        summary.bytes_in as f64 / 1e6,
+        summary.seconds,
+        summary.mb_per_second()
+    )
 }

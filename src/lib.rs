@@ -12,6 +12,7 @@
 //! in the HTML) → [`clean`] (junk out) → [`markdown`] → [`front_matter`]; [`convert`] runs
 //! them for one page and [`cli`] is the command line.
 
+pub mod batch;
 pub mod card;
 pub mod clean;
 pub mod cli;

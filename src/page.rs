@@ -116,6 +116,27 @@ pub fn split(text: &str) -> Page {
     }
 }
 
+/// Whether the start of a file looks like a saved page: a header in shape A or B, or HTML.
+/// Used for `.txt` and `.md` files, which may just as well be notes, READMEs or this tool's own
+/// output (which starts with front matter or a heading, never with these).
+pub fn looks_like_page(head: &[u8]) -> bool {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let text = String::from_utf8_lossy(&head[..head.len().min(4096)]);
+    let text = text.trim_start();
+    if let Some(tag) = text.strip_prefix('<') {
+        return tag
+            .trim_start_matches('!')
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '-');
+    }
+    let mut lines = text.lines();
+    let (Some(first), Some(second)) = (lines.next(), lines.next()) else {
+        return false;
+    };
+    parse_headline_link(first).is_some() && is_rule(second)
+}
+
 fn next_line(text: &str) -> (&str, &str) {
     match text.find('\n') {
         Some(i) => (&text[..i], &text[i + 1..]),
@@ -286,6 +307,29 @@ mod tests {
             decode(b"<p>\xB2\xE2\xCA\xD4</p>"),
             Err(PageError::NotUtf8 { offset: 3 })
         );
+    }
+
+    #[test]
+    fn sniffs_pages_among_text_files() {
+        for page in [
+            "<!--1736909970000-->\n[t](u)\n------\n",
+            "[标题](https://x.net/a.html)\n------\n日期：x\n\n<p>",
+            "\u{feff}  <p>fragment</p>",
+            "<!DOCTYPE html><html>",
+            "<div class=x>",
+        ] {
+            assert!(looks_like_page(page.as_bytes()), "{page}");
+        }
+        for other in [
+            "---\ntitle: x\n---\n\nbody",
+            "# A README\n\ntext",
+            "plain notes",
+            "",
+            "< not a tag",
+            "[link](u) in a sentence\nand more",
+        ] {
+            assert!(!looks_like_page(other.as_bytes()), "{other}");
+        }
     }
 
     #[test]

@@ -130,11 +130,12 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn help_shows_examples_and_version_works() {
-    cdt2md()
-        .arg("--help")
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("Examples:").and(predicate::str::contains("cdt2md - <")));
+    cdt2md().arg("--help").assert().success().stdout(
+        predicate::str::contains("Examples:")
+            .and(predicate::str::contains("cdt2md archive/ -o markdown/"))
+            .and(predicate::str::contains("cdt2md 714996.html > 714996.md"))
+            .and(predicate::str::contains("--check --report")),
+    );
     cdt2md()
         .arg("--version")
         .assert()

@@ -1,0 +1,632 @@
+//! Converting archive trees: walk, choose pages, convert in parallel, write atomically, or
+//! compare with what is written (`--check`).
+//!
+//! Nothing is collected: the walk streams into the worker threads and each page's outcome
+//! goes straight to the caller's sink, so memory stays flat however many pages there are.
+//! Decisions about one page (is it a page, may its output be written) look only at that page
+//! and a few files next to it, so they are the same whatever order threads run in.
+
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use globset::GlobSet;
+use rayon::prelude::*;
+use serde::Serialize;
+use walkdir::WalkDir;
+
+use crate::convert::{Options, convert};
+use crate::page;
+
+/// A batch run, as the command line asked for it.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub inputs: Vec<PathBuf>,
+    pub output: PathBuf,
+    pub options: Options,
+    /// Compare with what is in `output` instead of writing.
+    pub check: bool,
+    /// Worker threads; `None` for one per core.
+    pub jobs: Option<usize>,
+    pub shard: Option<Shard>,
+    /// Only relative paths matching these (when given)...
+    pub include: Option<GlobSet>,
+    /// ...and none of these.
+    pub exclude: Option<GlobSet>,
+    /// Descend into hidden folders and take hidden files.
+    pub hidden: bool,
+    pub follow_links: bool,
+}
+
+/// Shard `index` (0-based) of `count`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u64,
+    pub count: u64,
+}
+
+impl Shard {
+    /// A page belongs to the shard its relative path hashes to: FNV-1a (64 bit) of the path's
+    /// bytes with `/` separators, modulo the shard count. Stable across runs, machines and
+    /// versions, so a CI matrix can split an archive.
+    pub fn contains(&self, relative: &Path) -> bool {
+        fnv1a(relative_key(relative).as_bytes()) % self.count == self.index
+    }
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn relative_key(relative: &Path) -> String {
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Converted,
+    Unchanged,
+    Skipped,
+    Failed,
+    Stale,
+    Missing,
+}
+
+/// What happened to one input file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    pub input: String,
+    pub output: Option<String>,
+    pub status: Status,
+    pub error: Option<String>,
+    pub warnings: Vec<String>,
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+    pub ms: f64,
+    pub title: Option<String>,
+}
+
+/// Totals of a run.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Summary {
+    pub converted: u64,
+    pub unchanged: u64,
+    pub skipped: u64,
+    pub failed: u64,
+    pub stale: u64,
+    pub missing: u64,
+    pub orphaned: u64,
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+    pub seconds: f64,
+}
+
+impl Summary {
+    pub fn add(&mut self, outcome: &Outcome) {
+        match outcome.status {
+            Status::Converted => self.converted += 1,
+            Status::Unchanged => self.unchanged += 1,
+            Status::Skipped => self.skipped += 1,
+            Status::Failed => self.failed += 1,
+            Status::Stale => self.stale += 1,
+            Status::Missing => self.missing += 1,
+        }
+        self.bytes_in += outcome.bytes_in;
+        self.bytes_out += outcome.bytes_out;
+    }
+
+    /// Whether the run found nothing wrong (exit status 0).
+    pub fn ok(&self) -> bool {
+        self.failed == 0 && self.stale == 0 && self.missing == 0 && self.orphaned == 0
+    }
+
+    pub fn mb_per_second(&self) -> f64 {
+        if self.seconds > 0.0 {
+            self.bytes_in as f64 / 1e6 / self.seconds
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Problems with the run itself, before any page is looked at.
+#[derive(Debug)]
+pub enum SetupError {
+    MissingInput(PathBuf),
+    OutputIsFile(PathBuf),
+    Io(PathBuf, io::Error),
+}
+
+impl std::fmt::Display for SetupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SetupError::MissingInput(p) => write!(f, "{}: no such file or folder", p.display()),
+            SetupError::OutputIsFile(p) => {
+                write!(
+                    f,
+                    "{}: is a file; -o needs a folder for the Markdown",
+                    p.display()
+                )
+            }
+            SetupError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+        }
+    }
+}
+
+impl std::error::Error for SetupError {}
+
+/// One input file found by the walk.
+struct Job {
+    /// Index of the input it was found under.
+    root: usize,
+    path: PathBuf,
+    relative: PathBuf,
+    kind: Kind,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    /// `.html`, `.htm`: a page whatever is in it.
+    Html,
+    /// `.txt`, `.md`: a page when it looks like one.
+    MaybePage,
+    Other,
+}
+
+fn kind_of(path: &Path) -> Kind {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("html" | "htm") => Kind::Html,
+        Some("txt" | "md") => Kind::MaybePage,
+        _ => Kind::Other,
+    }
+}
+
+/// Where an input root's pages are found: a folder walked, or one file.
+struct Root {
+    path: PathBuf,
+    is_dir: bool,
+}
+
+/// Runs the batch, handing every outcome to `sink` as it happens (from worker threads).
+pub fn run(config: &Config, sink: &(dyn Fn(&Outcome) + Sync)) -> Result<Summary, SetupError> {
+    let start = Instant::now();
+    let roots = roots(config)?;
+    if config.output.is_file() {
+        return Err(SetupError::OutputIsFile(config.output.clone()));
+    }
+    if !config.check {
+        fs::create_dir_all(&config.output).map_err(|e| SetupError::Io(config.output.clone(), e))?;
+    }
+    let summary = Mutex::new(Summary::default());
+    let work = || {
+        walk(config, &roots).par_bridge().for_each(|job| {
+            let outcome = match job {
+                Ok(job) => process(config, &roots, &job),
+                Err(failure) => failure,
+            };
+            if let Ok(mut summary) = summary.lock() {
+                summary.add(&outcome);
+            }
+            sink(&outcome);
+        });
+    };
+    match config.jobs {
+        Some(threads) => rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.max(1))
+            .build()
+            .map_err(|e| SetupError::Io(config.output.clone(), io::Error::other(e)))?
+            .install(work),
+        None => work(),
+    }
+    let mut summary = summary.into_inner().unwrap_or_default();
+    summary.seconds = start.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+fn roots(config: &Config) -> Result<Vec<Root>, SetupError> {
+    config
+        .inputs
+        .iter()
+        .map(|path| match fs::metadata(path) {
+            Ok(meta) => Ok(Root {
+                path: path.clone(),
+                is_dir: meta.is_dir(),
+            }),
+            Err(_) => Err(SetupError::MissingInput(path.clone())),
+        })
+        .collect()
+}
+
+/// How many input files a run will look at (for a progress bar's total).
+pub fn count(config: &Config) -> Result<u64, SetupError> {
+    let roots = roots(config)?;
+    Ok(walk(config, &roots).count() as u64)
+}
+
+/// The input files of all roots, in a stable order, filtered by kind, globs and shard.
+fn walk<'a>(
+    config: &'a Config,
+    roots: &'a [Root],
+) -> impl Iterator<Item = Result<Job, Outcome>> + Send + 'a {
+    let output = same_file::Handle::from_path(&config.output).ok();
+    let output = std::sync::Arc::new(output);
+    roots.iter().enumerate().flat_map(move |(index, root)| {
+        let output = output.clone();
+        let entries: Box<dyn Iterator<Item = Result<Job, Outcome>> + Send> = if root.is_dir {
+            let walker = WalkDir::new(&root.path)
+                .follow_links(config.follow_links)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(move |entry| keep_entry(config, entry, output.as_ref().as_ref()));
+            Box::new(walker.filter_map(move |entry| match entry {
+                Ok(entry) if entry.file_type().is_dir() => None,
+                Ok(entry) => {
+                    let relative = entry
+                        .path()
+                        .strip_prefix(&root.path)
+                        .unwrap_or(entry.path())
+                        .to_path_buf();
+                    job(config, index, entry.into_path(), relative)
+                }
+                Err(err) => {
+                    let path = err.path().unwrap_or(&root.path).to_path_buf();
+                    Some(Err(failure(&path, None, format!("cannot read: {err}"))))
+                }
+            }))
+        } else {
+            let name = PathBuf::from(root.path.file_name().unwrap_or_default());
+            Box::new(job(config, index, root.path.clone(), name).into_iter())
+        };
+        entries
+    })
+}
+
+fn keep_entry(
+    config: &Config,
+    entry: &walkdir::DirEntry,
+    output: Option<&same_file::Handle>,
+) -> bool {
+    if entry.depth() == 0 {
+        return true;
+    }
+    let hidden = entry.file_name().to_string_lossy().starts_with('.');
+    if hidden && !config.hidden {
+        return false;
+    }
+    if entry.file_type().is_dir() {
+        // never walk into the output folder when it sits inside an input
+        if let Some(output) = output
+            && same_file::Handle::from_path(entry.path()).is_ok_and(|h| &h == output)
+        {
+            return false;
+        }
+        if let Some(exclude) = &config.exclude
+            && (exclude.is_match(entry.file_name()) || exclude.is_match(entry.path()))
+        {
+            return false;
+        }
+    }
+    true
+}
+
+fn job(
+    config: &Config,
+    root: usize,
+    path: PathBuf,
+    relative: PathBuf,
+) -> Option<Result<Job, Outcome>> {
+    if let Some(shard) = config.shard
+        && !shard.contains(&relative)
+    {
+        return None;
+    }
+    let matches = |set: &GlobSet| {
+        set.is_match(&relative) || relative.file_name().is_some_and(|name| set.is_match(name))
+    };
+    if config.include.as_ref().is_some_and(|set| !matches(set))
+        || config.exclude.as_ref().is_some_and(matches)
+    {
+        return None;
+    }
+    let kind = kind_of(&path);
+    Some(Ok(Job {
+        root,
+        path,
+        relative,
+        kind,
+    }))
+}
+
+fn failure(input: &Path, output: Option<&Path>, error: String) -> Outcome {
+    Outcome {
+        input: input.display().to_string(),
+        output: output.map(|o| o.display().to_string()),
+        status: Status::Failed,
+        error: Some(error),
+        warnings: Vec::new(),
+        bytes_in: 0,
+        bytes_out: 0,
+        ms: 0.0,
+        title: None,
+    }
+}
+
+fn skipped(job: &Job, bytes_in: u64) -> Outcome {
+    Outcome {
+        input: job.path.display().to_string(),
+        output: None,
+        status: Status::Skipped,
+        error: None,
+        warnings: Vec::new(),
+        bytes_in,
+        bytes_out: 0,
+        ms: 0.0,
+        title: None,
+    }
+}
+
+/// The output file for an input found at `relative`.
+pub fn output_path(output: &Path, relative: &Path) -> PathBuf {
+    output.join(relative).with_extension("md")
+}
+
+fn process(config: &Config, roots: &[Root], job: &Job) -> Outcome {
+    let start = Instant::now();
+    if job.kind == Kind::Other {
+        return skipped(job, 0);
+    }
+    let bytes = match fs::read(&job.path) {
+        Ok(bytes) => bytes,
+        Err(err) => return failure(&job.path, None, format!("cannot read: {err}")),
+    };
+    if job.kind == Kind::MaybePage && !page::looks_like_page(&bytes) {
+        return skipped(job, bytes.len() as u64);
+    }
+    let output = output_path(&config.output, &job.relative);
+    let fail = |error: String| Outcome {
+        bytes_in: bytes.len() as u64,
+        ..failure(&job.path, Some(&output), error)
+    };
+    if let Err(reason) = may_write(roots, job, &output) {
+        return fail(reason);
+    }
+    let converted = match convert(&bytes, &config.options) {
+        Ok(converted) => converted,
+        Err(err) => return fail(err.to_string()),
+    };
+    let existing = read_if_same_length(&output, converted.markdown.len());
+    let unchanged = existing.as_deref() == Some(converted.markdown.as_bytes());
+    let status = match (config.check, unchanged) {
+        (_, true) => Status::Unchanged,
+        (true, false) if output.exists() => Status::Stale,
+        (true, false) => Status::Missing,
+        (false, false) => match write_atomic(&output, converted.markdown.as_bytes()) {
+            Ok(()) => Status::Converted,
+            Err(err) => return fail(format!("cannot write {}: {err}", output.display())),
+        },
+    };
+    Outcome {
+        input: job.path.display().to_string(),
+        output: Some(output.display().to_string()),
+        status,
+        error: None,
+        warnings: converted.warnings,
+        bytes_in: bytes.len() as u64,
+        bytes_out: converted.markdown.len() as u64,
+        ms: start.elapsed().as_secs_f64() * 1000.0,
+        title: converted.metadata.title,
+    }
+}
+
+/// The safety rules: an output never replaces an input, and two inputs never share an output.
+/// Which input of two gets the output is decided by what exists on disk (extension priority,
+/// then input order), never by which thread comes first.
+fn may_write(roots: &[Root], job: &Job, output: &Path) -> Result<(), String> {
+    if same_file::is_same_file(&job.path, output).unwrap_or(false) {
+        return Err(format!(
+            "output {} would overwrite this input",
+            output.display()
+        ));
+    }
+    if output.exists() && file_is_page(output) {
+        return Err(format!(
+            "output {} would overwrite a saved page there",
+            output.display()
+        ));
+    }
+    if let Some(other) = rival(roots, job) {
+        return Err(format!(
+            "{} also converts to {}; not overwriting it",
+            other.display(),
+            output.display()
+        ));
+    }
+    Ok(())
+}
+
+/// Page extensions, the first taking precedence when several pages share a name.
+const PRIORITY: [&str; 4] = ["html", "htm", "md", "txt"];
+
+/// An input page that takes the same output as `job` and comes first: the same name with a
+/// stronger extension in the same folder, or the same path under an earlier input.
+fn rival(roots: &[Root], job: &Job) -> Option<PathBuf> {
+    let own = job
+        .path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .and_then(|e| PRIORITY.iter().position(|p| *p == e))
+        .unwrap_or(PRIORITY.len());
+    let same_folder = PRIORITY[..own]
+        .iter()
+        .map(|ext| job.path.with_extension(ext))
+        .find(|candidate| is_input_page(candidate));
+    if same_folder.is_some() {
+        return same_folder;
+    }
+    let key = job.relative.with_extension("");
+    roots[..job.root].iter().find_map(|earlier| {
+        if earlier.is_dir {
+            PRIORITY
+                .iter()
+                .map(|ext| earlier.path.join(&job.relative).with_extension(ext))
+                .find(|candidate| is_input_page(candidate))
+        } else {
+            let earlier_key = earlier.path.file_stem().map(PathBuf::from);
+            (earlier_key.as_ref() == Some(&key) && is_input_page(&earlier.path))
+                .then(|| earlier.path.clone())
+        }
+    })
+}
+
+/// Whether `path` exists and is a page this tool would convert.
+fn is_input_page(path: &Path) -> bool {
+    match kind_of(path) {
+        Kind::Html => path.is_file(),
+        Kind::MaybePage => path.is_file() && file_is_page(path),
+        Kind::Other => false,
+    }
+}
+
+fn file_is_page(path: &Path) -> bool {
+    let mut head = [0u8; 4096];
+    let Ok(mut file) = fs::File::open(path) else {
+        return false;
+    };
+    let mut filled = 0;
+    while filled < head.len() {
+        match file.read(&mut head[filled..]) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => filled += n,
+        }
+    }
+    page::looks_like_page(&head[..filled])
+}
+
+fn read_if_same_length(path: &Path, len: usize) -> Option<Vec<u8>> {
+    let meta = fs::metadata(path).ok()?;
+    if meta.len() != len as u64 {
+        return None;
+    }
+    fs::read(path).ok()
+}
+
+/// Writes through a temporary file in the same folder, renamed over the target: a crash or
+/// Ctrl-C leaves the old file or the new one, never half of one. (No fsync: this guards
+/// against interruption, not power loss, and keeps large batches fast.)
+fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".cdt2md-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o644));
+    }
+    let mut file = builder.tempfile_in(dir)?;
+    file.write_all(bytes)?;
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// `.md` files in the output folder that no input page converts to (for `--check`). Saved
+/// pages kept there (an input folder used as output) are inputs, not orphans; `--glob`,
+/// `--exclude` and `--shard` narrow the search as they narrow the inputs.
+pub fn orphans(config: &Config) -> Vec<PathBuf> {
+    let Ok(roots) = roots(config) else {
+        return Vec::new();
+    };
+    if !config.output.is_dir() {
+        return Vec::new();
+    }
+    let hidden = |e: &walkdir::DirEntry| e.file_name().to_string_lossy().starts_with('.');
+    WalkDir::new(&config.output)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || config.hidden || !hidden(e))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| {
+            e.path()
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("md"))
+        })
+        .filter_map(|e| {
+            let relative = e.path().strip_prefix(&config.output).ok()?.to_path_buf();
+            job(config, 0, e.path().to_path_buf(), relative.clone())?.ok()?;
+            if is_input_page(e.path()) || has_input(&roots, &relative, e.path()) {
+                return None;
+            }
+            Some(e.into_path())
+        })
+        .collect()
+}
+
+fn has_input(roots: &[Root], relative: &Path, output: &Path) -> bool {
+    let key = relative.with_extension("");
+    roots.iter().any(|root| {
+        if root.is_dir {
+            PRIORITY.iter().any(|ext| {
+                let candidate = root.path.join(relative).with_extension(ext);
+                !same_file::is_same_file(&candidate, output).unwrap_or(false)
+                    && is_input_page(&candidate)
+            })
+        } else {
+            root.path.file_stem().map(PathBuf::from) == Some(key.clone())
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shard_hash_is_fnv1a() {
+        // reference values of FNV-1a 64
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+        let shards: Vec<Shard> = (0..3).map(|index| Shard { index, count: 3 }).collect();
+        for name in ["a.html", "2020/07/399702.html", "x/y/z.md"] {
+            let owners = shards
+                .iter()
+                .filter(|s| s.contains(Path::new(name)))
+                .count();
+            assert_eq!(owners, 1, "{name}");
+        }
+    }
+
+    #[test]
+    fn kinds() {
+        assert_eq!(kind_of(Path::new("a.HTML")), Kind::Html);
+        assert_eq!(kind_of(Path::new("a.htm")), Kind::Html);
+        assert_eq!(kind_of(Path::new("a.md")), Kind::MaybePage);
+        assert_eq!(kind_of(Path::new("a.txt")), Kind::MaybePage);
+        assert_eq!(kind_of(Path::new("a.png")), Kind::Other);
+        assert_eq!(kind_of(Path::new("README")), Kind::Other);
+    }
+
+    #[test]
+    fn outputs_mirror_the_tree() {
+        assert_eq!(
+            output_path(Path::new("out"), Path::new("2020/07/a.html")),
+            PathBuf::from("out/2020/07/a.md")
+        );
+        assert_eq!(
+            output_path(Path::new("out"), Path::new("b.md")),
+            PathBuf::from("out/b.md")
+        );
+    }
+}
