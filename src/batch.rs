@@ -93,6 +93,8 @@ pub struct Outcome {
     pub bytes_out: u64,
     pub ms: f64,
     pub title: Option<String>,
+    /// The text encoding the page was read in.
+    pub encoding: Option<String>,
 }
 
 /// Totals of a run.
@@ -360,6 +362,7 @@ fn failure(input: &Path, output: Option<&Path>, error: String) -> Outcome {
         bytes_out: 0,
         ms: 0.0,
         title: None,
+        encoding: None,
     }
 }
 
@@ -374,6 +377,7 @@ fn skipped(job: &Job, bytes_in: u64) -> Outcome {
         bytes_out: 0,
         ms: 0.0,
         title: None,
+        encoding: None,
     }
 }
 
@@ -427,6 +431,7 @@ fn process(config: &Config, roots: &[Root], job: &Job) -> Outcome {
         bytes_out: converted.markdown.len() as u64,
         ms: start.elapsed().as_secs_f64() * 1000.0,
         title: converted.metadata.title,
+        encoding: Some(converted.encoding.to_string()),
     }
 }
 

@@ -261,6 +261,7 @@ fn write_single_report(
         bytes_out: result.as_ref().map_or(0, |c| c.markdown.len() as u64),
         ms: 0.0,
         title: result.as_ref().ok().and_then(|c| c.metadata.title.clone()),
+        encoding: result.as_ref().ok().map(|c| c.encoding.to_string()),
     };
     let mut summary = Summary::default();
     summary.add(&outcome);

@@ -4,7 +4,7 @@ use crate::card::{self, Card, FeedFooter, HeadMeta};
 use crate::error::PageError;
 use crate::front_matter::{self, Metadata};
 use crate::page::{self, Header};
-use crate::{clean, dates, dom, markdown, parse};
+use crate::{clean, dates, depth, dom, encoding, markdown, parse};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
@@ -26,14 +26,23 @@ pub struct Converted {
     pub markdown: String,
     /// What was missing or had to be dropped; the page converted nonetheless.
     pub warnings: Vec<String>,
+    /// The text encoding the page was read in.
+    pub encoding: &'static str,
 }
 
 pub fn convert(bytes: &[u8], options: &Options) -> Result<Converted, PageError> {
-    let text = page::decode(bytes)?;
-    let page = page::split(&text);
-    let document = parse::parse_html(&page.html);
+    let decoded = encoding::decode(bytes)?;
+    let page = page::split(&decoded.text);
+    let mut warnings: Vec<String> = decoded.warning.into_iter().collect();
+    let (html, flattened) = depth::bound(&page.html);
+    if flattened {
+        warnings.push(format!(
+            "nesting deeper than {} levels flattened",
+            depth::MAX_DEPTH
+        ));
+    }
+    let document = parse::parse_html(&html);
     let body = dom::body(&document);
-    let mut warnings = Vec::new();
 
     let head = if page.has_header {
         HeadMeta::default()
@@ -58,6 +67,7 @@ pub fn convert(bytes: &[u8], options: &Options) -> Result<Converted, PageError> 
         metadata,
         markdown,
         warnings,
+        encoding: decoded.encoding,
     })
 }
 

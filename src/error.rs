@@ -8,8 +8,12 @@ pub enum PageError {
     Empty,
     /// NUL bytes or mostly control bytes: not a text file.
     Binary,
-    /// Not valid UTF-8; `offset` is the first byte that is not.
-    NotUtf8 { offset: usize },
+    /// Valid UTF-8 up to an incomplete character at the very end.
+    Truncated { offset: usize },
+    /// No encoding decodes the page cleanly; `guess` is the best candidate.
+    UnknownEncoding { guess: &'static str, reason: String },
+    /// Larger than the limit set for one page.
+    TooLarge { size: u64, limit: u64 },
 }
 
 impl fmt::Display for PageError {
@@ -17,10 +21,20 @@ impl fmt::Display for PageError {
         match self {
             PageError::Empty => write!(f, "empty input: nothing to convert"),
             PageError::Binary => write!(f, "binary data, not a text page"),
-            PageError::NotUtf8 { offset } => write!(
+            PageError::Truncated { offset } => write!(
                 f,
-                "not valid UTF-8 (first bad byte at offset {offset}); \
-                 only UTF-8 pages are supported for now"
+                "ends in the middle of a UTF-8 character (byte {offset}): the file looks cut short"
+            ),
+            PageError::UnknownEncoding { guess, reason } => write!(
+                f,
+                "cannot tell its text encoding: not UTF-8, and {reason} (best guess {guess}); \
+                 convert it to UTF-8 first"
+            ),
+            PageError::TooLarge { size, limit } => write!(
+                f,
+                "{:.1} MiB is over the {:.0} MiB limit for one page (see --max-size)",
+                *size as f64 / 1048576.0,
+                *limit as f64 / 1048576.0
             ),
         }
     }

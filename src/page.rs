@@ -5,8 +5,6 @@
 //! - B: `[headline](url)`, `------`, `日期：<RFC 2822 date>`, blank line, HTML
 //! - C: no header at all, the file is an HTML fragment or a whole document
 
-use crate::error::PageError;
-
 /// What the header above the HTML said. Every field is optional: older pages lack the
 /// timestamp, and shape C pages have no header at all.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -27,55 +25,6 @@ pub struct Page {
     pub html: String,
     /// Whether a header in shape A or B was found.
     pub has_header: bool,
-}
-
-/// Turns raw bytes into text: refuses empty, binary and non-UTF-8 input, drops a BOM and
-/// normalises line endings to LF.
-pub fn decode(bytes: &[u8]) -> Result<String, PageError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(PageError::Empty);
-    }
-    if looks_binary(bytes) {
-        return Err(PageError::Binary);
-    }
-    let text = std::str::from_utf8(bytes).map_err(|e| PageError::NotUtf8 {
-        offset: e.valid_up_to(),
-    })?;
-    Ok(normalize_newlines(text))
-}
-
-/// NUL bytes never occur in text; a high share of other control bytes means an image, an
-/// archive or a compiled file was handed to us.
-fn looks_binary(bytes: &[u8]) -> bool {
-    let sample = &bytes[..bytes.len().min(8192)];
-    if sample.contains(&0) {
-        return true;
-    }
-    let control = sample
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C))
-        .count();
-    control * 10 > sample.len()
-}
-
-fn normalize_newlines(text: &str) -> String {
-    if !text.contains('\r') {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\r' {
-            if chars.peek() == Some(&'\n') {
-                chars.next();
-            }
-            out.push('\n');
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// Splits decoded text into header and HTML. Never fails: text without a recognisable header
@@ -290,23 +239,14 @@ mod tests {
     }
 
     #[test]
-    fn bom_and_crlf() {
-        let text = decode(b"\xEF\xBB\xBF[t](https://x.net/)\r\n------\r\n\r\n<p>a\rb</p>").unwrap();
+    fn crlf_text_splits_the_same() {
+        let text = crate::encoding::decode(
+            b"\xEF\xBB\xBF[t](https://x.net/)\r\n------\r\n\r\n<p>a\rb</p>",
+        )
+        .unwrap()
+        .text;
         assert_eq!(text, "[t](https://x.net/)\n------\n\n<p>a\nb</p>");
-        let page = split(&text);
-        assert_eq!(page.header.headline.as_deref(), Some("t"));
-    }
-
-    #[test]
-    fn rejects_empty_binary_and_bad_utf8() {
-        assert_eq!(decode(b""), Err(PageError::Empty));
-        assert_eq!(decode(b" \n\t "), Err(PageError::Empty));
-        assert_eq!(decode(b"\xEF\xBB\xBF"), Err(PageError::Empty));
-        assert_eq!(decode(b"PK\x03\x04\x00\x00binary"), Err(PageError::Binary));
-        assert_eq!(
-            decode(b"<p>\xB2\xE2\xCA\xD4</p>"),
-            Err(PageError::NotUtf8 { offset: 3 })
-        );
+        assert_eq!(split(&text).header.headline.as_deref(), Some("t"));
     }
 
     #[test]

@@ -88,7 +88,9 @@ fn converts_a_tree_mirroring_it_and_reports_bad_pages() {
         .stderr(
             predicate::str::contains("empty.html: empty input")
                 .and(predicate::str::contains("binary.html: binary data"))
-                .and(predicate::str::contains("truncated.htm: not valid UTF-8"))
+                .and(predicate::str::contains(
+                    "truncated.htm: ends in the middle of a UTF-8 character",
+                ))
                 .and(predicate::str::contains(
                     "4 converted, 0 unchanged, 3 skipped, 3 failed",
                 )),

@@ -100,15 +100,27 @@ fn binary_input_fails() {
 }
 
 #[test]
-fn invalid_utf8_fails_and_says_encodings_come_later() {
-    // "测试" in GBK
+fn other_encodings_are_decoded_and_undecodable_pages_fail() {
+    // "测试页面" in GBK, declared
+    let mut gbk = b"<meta charset=\"gbk\"><p>".to_vec();
+    gbk.extend_from_slice(b"\xb2\xe2\xca\xd4\xd2\xb3\xc3\xe6</p>");
     cdt2md()
-        .write_stdin(b"<p>\xB2\xE2\xCA\xD4</p>".to_vec())
+        .arg("-q")
+        .write_stdin(gbk)
+        .assert()
+        .success()
+        .stdout(predicate::str::ends_with("\n测试页面\n"));
+    let noise: Vec<u8> = (0..400u32)
+        .map(|i| 0x80 + ((i * 37) % 0x7F) as u8)
+        .collect();
+    cdt2md()
+        .write_stdin(noise)
         .assert()
         .code(1)
         .stdout("")
         .stderr(
-            predicate::str::contains("not valid UTF-8").and(predicate::str::contains("only UTF-8")),
+            predicate::str::contains("<stdin>: cannot tell its text encoding")
+                .and(predicate::str::contains("best guess")),
         );
 }
 
