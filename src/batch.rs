@@ -18,6 +18,7 @@ use serde::Serialize;
 use walkdir::WalkDir;
 
 use crate::convert::{Options, convert};
+use crate::error::PageError;
 use crate::page;
 
 /// A batch run, as the command line asked for it.
@@ -38,6 +39,8 @@ pub struct Config {
     /// Descend into hidden folders and take hidden files.
     pub hidden: bool,
     pub follow_links: bool,
+    /// Pages larger than this many bytes fail without being read.
+    pub max_size: u64,
 }
 
 /// Shard `index` (0-based) of `count`.
@@ -381,6 +384,30 @@ fn skipped(job: &Job, bytes_in: u64) -> Outcome {
     }
 }
 
+/// The file's bytes, unless it is larger than `limit` (then it is not read at all).
+pub fn read_limited(path: &Path, limit: u64) -> io::Result<Result<Vec<u8>, PageError>> {
+    let file = fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    if size > limit {
+        return Ok(Err(PageError::TooLarge { size, limit }));
+    }
+    read_up_to(file, limit)
+}
+
+/// At most `limit` bytes from `reader`; more is an error (for pipes, whose size is unknown).
+pub fn read_up_to(reader: impl Read, limit: u64) -> io::Result<Result<Vec<u8>, PageError>> {
+    let mut bytes = Vec::new();
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    let size = bytes.len() as u64;
+    Ok(if size > limit {
+        Err(PageError::TooLarge { size, limit })
+    } else {
+        Ok(bytes)
+    })
+}
+
 /// The output file for an input found at `relative`.
 pub fn output_path(output: &Path, relative: &Path) -> PathBuf {
     output.join(relative).with_extension("md")
@@ -391,8 +418,9 @@ fn process(config: &Config, roots: &[Root], job: &Job) -> Outcome {
     if job.kind == Kind::Other {
         return skipped(job, 0);
     }
-    let bytes = match fs::read(&job.path) {
-        Ok(bytes) => bytes,
+    let bytes = match read_limited(&job.path, config.max_size) {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(too_large)) => return failure(&job.path, None, too_large.to_string()),
         Err(err) => return failure(&job.path, None, format!("cannot read: {err}")),
     };
     if job.kind == Kind::MaybePage && !page::looks_like_page(&bytes) {

@@ -124,7 +124,7 @@ fn has_card_labels(node: &Handle) -> bool {
     let fields: Vec<Field> = children
         .iter()
         .filter(|c| dom::is_tag(c, &local_name!("strong")) || dom::is_tag(c, &local_name!("b")))
-        .filter_map(|c| field(trim_label(&dom::text_content(c))))
+        .filter_map(|c| field(trim_label(&dom::text_prefix(c, 64))))
         .collect();
     fields.len() >= 3
         && fields
@@ -279,7 +279,8 @@ pub fn take_feed_footer(body: &Handle) -> Option<FeedFooter> {
         if !matches!(*name, local_name!("p") | local_name!("div")) {
             return Walk::Continue;
         }
-        let text = dom::text_content(node);
+        // Footer lines are short; a prefix tells them apart without reading whole subtrees.
+        let text = dom::text_prefix(node, FOOTER_TEXT);
         if is_site_boilerplate(&text) {
             doomed.push(node.clone());
             return Walk::Skip;
@@ -303,6 +304,9 @@ pub fn take_feed_footer(body: &Handle) -> Option<FeedFooter> {
     dom::detach_all(&doomed);
     footer
 }
+
+/// Enough text to recognise a footer line, long tag lists included.
+const FOOTER_TEXT: usize = 8192;
 
 /// Lines the site or its feed plugins add to every post: feed signatures, and the archive's
 /// copyright notice when it stands outside the card.

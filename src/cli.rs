@@ -4,7 +4,7 @@
 //! something is stale, missing or orphaned), 2 usage error.
 
 use std::fs::File;
-use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Mutex;
@@ -85,6 +85,11 @@ struct Args {
     #[arg(short = 'L', long)]
     follow: bool,
 
+    /// Pages larger than this fail without being read (bytes; K, M, G suffixes are powers of
+    /// 1024).
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
+    max_size: u64,
+
     /// Write the title as a `# ` heading instead of YAML front matter.
     #[arg(long)]
     no_front_matter: bool,
@@ -113,6 +118,26 @@ fn parse_shard(text: &str) -> Result<Shard, String> {
         index: k - 1,
         count: n,
     })
+}
+
+fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let digits = text.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let unit = text[digits.len()..].to_ascii_lowercase();
+    let number: u64 = digits
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a size like 64M"))?;
+    let scale: u64 = match unit.as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => return Err(format!("unknown unit {unit:?}: use K, M or G")),
+    };
+    number
+        .checked_mul(scale)
+        .ok_or_else(|| format!("{text:?} is too large"))
 }
 
 pub fn run() -> ExitCode {
@@ -186,8 +211,12 @@ fn run_single(args: &Args, options: Options) -> ExitCode {
         Some(path) => Source::File(path.clone()),
     };
     let name = source.name();
-    let bytes = match read(&source) {
-        Ok(bytes) => bytes,
+    let bytes = match read(&source, args.max_size) {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(too_large)) => {
+            eprintln!("cdt2md: {name}: {too_large}");
+            return ExitCode::from(1);
+        }
         Err(err) => {
             eprintln!("cdt2md: {name}: cannot read: {err}");
             return ExitCode::from(1);
@@ -227,14 +256,10 @@ fn run_single(args: &Args, options: Options) -> ExitCode {
     }
 }
 
-fn read(source: &Source) -> io::Result<Vec<u8>> {
+fn read(source: &Source, limit: u64) -> io::Result<Result<Vec<u8>, crate::PageError>> {
     match source {
-        Source::Stdin => {
-            let mut bytes = Vec::new();
-            io::stdin().lock().read_to_end(&mut bytes)?;
-            Ok(bytes)
-        }
-        Source::File(path) => std::fs::read(path),
+        Source::Stdin => batch::read_up_to(io::stdin().lock(), limit),
+        Source::File(path) => batch::read_limited(path, limit),
     }
 }
 
@@ -356,6 +381,7 @@ fn batch_config(args: &Args, options: Options) -> anyhow::Result<Config> {
         exclude: glob_set(&args.excludes)?,
         hidden: args.hidden,
         follow_links: args.follow,
+        max_size: args.max_size,
     })
 }
 
@@ -511,4 +537,29 @@ fn describe(summary: &Summary, check: bool) -> String {
         summary.seconds,
         summary.mb_per_second()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("64M"), Ok(64 << 20));
+        assert_eq!(parse_size("10k"), Ok(10 << 10));
+        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
+        assert_eq!(parse_size("123"), Ok(123));
+        assert!(parse_size("12x").is_err());
+        assert!(parse_size("M").is_err());
+        assert!(parse_size("99999999999G").is_err());
+    }
+
+    #[test]
+    fn shards() {
+        assert_eq!(parse_shard("2/4"), Ok(Shard { index: 1, count: 4 }));
+        assert!(parse_shard("0/4").is_err());
+        assert!(parse_shard("5/4").is_err());
+        assert!(parse_shard("1/0").is_err());
+        assert!(parse_shard("x").is_err());
+    }
 }

@@ -139,6 +139,22 @@ pub fn text_content(node: &Handle) -> String {
     out
 }
 
+/// The first `max` bytes or so of the text below `node`: enough to recognise a short line,
+/// without walking a whole subtree for every element looked at.
+pub fn text_prefix(node: &Handle, max: usize) -> String {
+    let mut out = String::new();
+    for_each_descendant(node, |n| {
+        if let NodeData::Text { contents } = &n.data {
+            out.push_str(&contents.borrow());
+            if out.len() >= max {
+                return Walk::Stop;
+            }
+        }
+        Walk::Continue
+    });
+    out
+}
+
 /// What a visitor wants after seeing a node.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Walk {

@@ -127,12 +127,18 @@ fn parse_timestamp(line: &str) -> Option<i64> {
 fn parse_headline_link(line: &str) -> Option<(String, String)> {
     let line = line.trim();
     let inner = line.strip_prefix('[')?.strip_suffix(')')?;
+    // The rest after an earlier `](` holds the rest after a later one, so looking from the
+    // right, the first non-empty rest decides: no whitespace, it is the URL; else none is.
     let mut best = None;
-    for (i, _) in inner.match_indices("](") {
+    for (i, _) in inner.rmatch_indices("](") {
         let url = &inner[i + 2..];
-        if !url.is_empty() && !url.chars().any(char::is_whitespace) {
+        if url.is_empty() {
+            continue;
+        }
+        if !url.chars().any(char::is_whitespace) {
             best = Some(i);
         }
+        break;
     }
     let i = best.or_else(|| inner.rfind("]("))?;
     let headline = inner[..i].trim();

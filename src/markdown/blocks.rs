@@ -110,8 +110,6 @@ impl BlockWriter {
     /// item or quote is written as its bare marker.
     pub fn pop(&mut self) {
         if self.containers.last().is_some_and(|c| !c.started) {
-            // An empty item cannot interrupt a paragraph: it needs the blank line before it.
-            self.sep = Sep::Blank;
             self.block("");
         }
         self.containers.pop();
@@ -121,6 +119,16 @@ impl BlockWriter {
     /// The next block follows on the next line, without a blank line (list items of one list).
     pub fn tight(&mut self) {
         self.sep = Sep::Newline;
+    }
+
+    /// The next block gets its blank line after all.
+    pub fn loosen(&mut self) {
+        self.sep = Sep::Blank;
+    }
+
+    /// Whether the innermost container has received anything yet.
+    pub fn innermost_started(&self) -> bool {
+        self.containers.last().is_some_and(|c| c.started)
     }
 
     /// Container depth of the last block written.
@@ -192,7 +200,7 @@ mod tests {
         w.tight();
         w.push_item("-");
         w.pop();
-        assert_eq!(w.finish(), "- a\n  10. b\n      c\n\n-\n");
+        assert_eq!(w.finish(), "- a\n  10. b\n      c\n-\n");
     }
 
     #[test]

@@ -29,12 +29,12 @@ pub fn fix(toks: &mut Vec<Tok>) {
         return;
     }
     renest(toks);
-    drop_pairs(toks, |_, _, has_word| !has_word);
+    drop_pairs(toks, |_, _, shows| !shows);
     move_edges(toks);
     let failing = failing_delimiters(toks);
     if !failing.is_empty() {
         isolate_failing(toks, &failing, isolate);
-        drop_pairs(toks, |_, _, has_word| !has_word);
+        drop_pairs(toks, |_, _, shows| !shows);
         move_edges(toks);
     }
     // Still failing: emphasis that starts or ends right where another kind does, between
@@ -43,7 +43,7 @@ pub fn fix(toks: &mut Vec<Tok>) {
     let failing = failing_delimiters(toks);
     if !failing.is_empty() {
         isolate_failing(toks, &failing, step_back);
-        drop_pairs(toks, |_, _, has_word| !has_word);
+        drop_pairs(toks, |_, _, shows| !shows);
         move_edges(toks);
     }
     for _ in 0..8 {
@@ -375,7 +375,7 @@ fn move_edges(toks: &mut Vec<Tok>) {
         if !changed {
             break;
         }
-        drop_pairs(toks, |_, _, has_word| !has_word);
+        drop_pairs(toks, |_, _, shows| !shows);
     }
 }
 
@@ -706,14 +706,15 @@ fn failing_delimiters(toks: &[Tok]) -> Vec<usize> {
     failing
 }
 
-/// Removes the Open/Close pairs for which `doomed(open, close, has_word_inside)` holds, and any
+/// Removes the Open/Close pairs for which `doomed(open, close, shows_something)` holds (the
+/// last: whether anything but spaces lies inside), and any
 /// delimiter without a partner.
 fn drop_pairs(toks: &mut Vec<Tok>, doomed: impl Fn(usize, usize, bool) -> bool) {
     let mut words_before = Vec::with_capacity(toks.len() + 1);
     let mut count = 0usize;
     for tok in toks.iter() {
         words_before.push(count);
-        if matches!(tok, Tok::Text(s) | Tok::Code(s) if s.chars().any(is_word)) {
+        if matches!(tok, Tok::Text(s) | Tok::Code(s) if s.chars().any(|c| !is_whitespace(c))) {
             count += 1;
         }
     }
@@ -727,8 +728,8 @@ fn drop_pairs(toks: &mut Vec<Tok>, doomed: impl Fn(usize, usize, bool) -> bool) 
             Tok::Close(emph) => match stack.last() {
                 Some(&open) if toks[open] == Tok::Open(*emph) => {
                     stack.pop();
-                    let has_word = words_before[k] > words_before[open + 1];
-                    if doomed(open, k, has_word) {
+                    let shows = words_before[k] > words_before[open + 1];
+                    if doomed(open, k, shows) {
                         remove[open] = true;
                         remove[k] = true;
                     }

@@ -46,6 +46,17 @@ fn paragraph_flags(toks: &[Tok]) -> Flags {
                 _ => flags.star = true,
             },
             Tok::Code(_) => flags.backtick = true,
+            // A backtick in a link's URL or title, or in alt text, closes a code span that a
+            // lone backtick earlier in the text opens.
+            Tok::LinkClose { url, title } => {
+                backticks += url.matches('`').count()
+                    + title.as_deref().map_or(0, |t| t.matches('`').count());
+            }
+            Tok::Image { alt, url, title } => {
+                backticks += alt.matches('`').count()
+                    + url.matches('`').count()
+                    + title.as_deref().map_or(0, |t| t.matches('`').count());
+            }
             _ => {}
         }
     }
@@ -216,11 +227,17 @@ pub fn write_destination(url: &str, out: &mut String) {
     }
 }
 
+/// Balanced, and not nested deeper than renderers follow (pulldown-cmark stops at 32).
 fn balanced_parens(url: &str) -> bool {
     let mut depth = 0i64;
     for c in url.chars() {
         match c {
-            '(' => depth += 1,
+            '(' => {
+                depth += 1;
+                if depth > 16 {
+                    return false;
+                }
+            }
             ')' => {
                 depth -= 1;
                 if depth < 0 {
@@ -256,9 +273,12 @@ fn write_title(title: &str, out: &mut String) {
 /// A code span with a backtick fence longer than any run inside it.
 fn write_code_span(code: &str, out: &mut String) {
     let fence = "`".repeat(longest_run(code, '`') + 1);
-    let pad = code.starts_with('`')
-        || code.ends_with('`')
-        || (code.starts_with(' ') && code.ends_with(' ') && code.trim() != code);
+    // CommonMark strips one space from each end of a span that is not all spaces.
+    let all_spaces = code.bytes().all(|b| b == b' ');
+    let pad = !all_spaces
+        && (code.starts_with('`')
+            || code.ends_with('`')
+            || (code.starts_with(' ') && code.ends_with(' ')));
     out.push_str(&fence);
     if pad {
         out.push(' ');
@@ -334,9 +354,8 @@ fn line_start_escape(line: &str) -> Option<usize> {
         // a fence's info string has no backticks; with one later on, it is a code span
         b'`' if line.starts_with("```") && !line.trim_start_matches('`').contains('`') => Some(0),
         b'~' if line.starts_with("~~~") => Some(0),
-        b'|' | b':' | b'-' if only(b"|:- \t") && line.contains('-') && line.contains('|') => {
-            Some(0)
-        }
+        // a table delimiter row, pipes or not (`:-` under `| a` makes a one-column table)
+        b'|' | b':' | b'-' if only(b"|:- \t") && line.contains('-') => Some(0),
         b'0'..=b'9' => {
             let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
             let marker = bytes.get(digits);
@@ -412,6 +431,8 @@ mod tests {
             ("``` `` ```", "``` `` ```"),
             ("| --- | --- |", "\\| --- | --- |"),
             ("-|-", "\\-|-"),
+            (":-", "\\:-"),
+            ("-:", "\\-:"),
             ("a", "a"),
         ] {
             assert_eq!(escape_line_starts(line), expected, "{line}");

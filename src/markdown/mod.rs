@@ -38,7 +38,7 @@ enum Exit {
     Block,
     Heading(usize),
     List,
-    Item,
+    Item { loose_if_empty: bool },
     Quote,
     Wrapper,
     Row,
@@ -268,7 +268,14 @@ impl<'a> Writer<'a> {
             Exit::Block => self.flush(),
             Exit::Heading(level) => self.end_heading(level),
             Exit::List => self.end_list(),
-            Exit::Item | Exit::Quote => {
+            Exit::Item { loose_if_empty } => {
+                self.flush();
+                if loose_if_empty && !self.blocks.innermost_started() {
+                    self.blocks.loosen();
+                }
+                self.blocks.pop();
+            }
+            Exit::Quote => {
                 self.flush();
                 self.blocks.pop();
             }
@@ -336,7 +343,15 @@ impl<'a> Writer<'a> {
         } else {
             1
         };
-        let (plain, other) = if ordered { ('.', ')') } else { ('-', '*') };
+        // Bullets change with nesting so that empty nested items (`- - -`) never make a
+        // thematic break; a list right after another of its kind takes the next one so the two
+        // stay two lists.
+        let level = self.lists.len();
+        let (plain, other) = if ordered {
+            ('.', ')')
+        } else {
+            (bullet(level), bullet(level + 1))
+        };
         let follows_list = self.last_list.is_some_and(|(depth, blocks, marker)| {
             depth == self.blocks.depth()
                 && blocks == self.blocks.blocks_written()
@@ -355,7 +370,7 @@ impl<'a> Writer<'a> {
 
     fn end_list(&mut self) {
         self.flush();
-        if let Some(list) = self.lists.pop() {
+        if let Some(list) = self.lists.pop().filter(|list| list.items > 0) {
             self.last_list = Some((
                 self.blocks.depth(),
                 self.blocks.blocks_written(),
@@ -370,33 +385,35 @@ impl<'a> Writer<'a> {
         }
         self.flush();
         let depth = self.blocks.depth();
-        let marker = match self.lists.last_mut().filter(|list| list.depth == depth) {
-            Some(list) => {
-                list.items += 1;
-                // Next line only right after this list's previous item (or, for the first, the
-                // text of the item the list is in): a list marker cannot always interrupt
-                // other text.
-                let after_item = self.blocks.last_block_depth() > depth;
-                if (list.items > 1 && after_item) || (list.items == 1 && list.nested) {
-                    self.blocks.tight();
+        // Next line only right after this list's previous item, or for a first item, right
+        // after the text of the item the list is in. Only the first kind may stay tight when
+        // empty: a bare marker under text could underline it as a heading.
+        let (marker, tight, loose_if_empty) =
+            match self.lists.last_mut().filter(|list| list.depth == depth) {
+                Some(list) => {
+                    list.items += 1;
+                    let after_sibling = list.items > 1 && self.blocks.last_block_depth() > depth;
+                    let under_text = list.items == 1 && list.nested;
+                    let marker = if list.ordered {
+                        // CommonMark reads at most 9 digits; only the first number counts
+                        let number = list.next.min(999_999_999);
+                        list.next += 1;
+                        format!("{number}{}", list.marker)
+                    } else {
+                        list.marker.to_string()
+                    };
+                    (marker, after_sibling || under_text, under_text)
                 }
-                if list.ordered {
-                    let number = list.next;
-                    list.next += 1;
-                    format!("{number}{}", list.marker)
-                } else {
-                    list.marker.to_string()
+                None => {
+                    let under_text = self.blocks.in_started_item();
+                    (bullet(self.lists.len()).to_string(), under_text, under_text)
                 }
-            }
-            None => {
-                if self.blocks.in_started_item() {
-                    self.blocks.tight();
-                }
-                "-".to_string()
-            }
-        };
+            };
+        if tight {
+            self.blocks.tight();
+        }
         self.blocks.push_item(&marker);
-        Exit::Item
+        Exit::Item { loose_if_empty }
     }
 
     fn quote(&mut self) -> Exit {
@@ -544,6 +561,10 @@ impl<'a> Writer<'a> {
             self.blocks.block(&text);
         }
     }
+}
+
+fn bullet(level: usize) -> char {
+    ['-', '*', '+'][level % 3]
 }
 
 /// Code cannot show a link or an image, so a `<pre>` or `<code>` holding them is written as

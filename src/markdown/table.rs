@@ -51,7 +51,10 @@ impl Table {
                 out.push('\n');
             }
             out.push('|');
-            for column in 0..columns {
+            // GFM fills short rows itself: only the header needs the full width, which keeps
+            // a page of ragged rows from growing with its widest row times its row count.
+            let width = if i == 0 { columns } else { row.len().max(1) };
+            for column in 0..width {
                 out.push(' ');
                 out.push_str(row.get(column).map_or("", String::as_str));
                 out.push_str(" |");
@@ -123,7 +126,7 @@ mod tests {
         };
         assert_eq!(
             table.to_markdown().unwrap(),
-            "| a | b |\n| --- | --- |\n| c |  |"
+            "| a | b |\n| --- | --- |\n| c |"
         );
     }
 

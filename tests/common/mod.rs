@@ -449,6 +449,25 @@ impl RunCounter {
     }
 }
 
+/// Whether the page, as an HTML parser reads it (character references decoded, attributes
+/// included), holds U+FFFD: `&#0;`, `&#xD800;` and the like decode to it by the HTML spec.
+pub fn parses_to_replacement_char(raw: &[u8]) -> bool {
+    let raw = String::from_utf8_lossy(raw);
+    if raw.contains('\u{fffd}') {
+        return true;
+    }
+    let document = parse(&raw);
+    let mut all = Vec::new();
+    descendants(&document, &mut all);
+    all.iter().any(|n| match &n.data {
+        NodeData::Text { contents } => contents.borrow().contains('\u{fffd}'),
+        NodeData::Element { attrs, .. } => {
+            attrs.borrow().iter().any(|a| a.value.contains('\u{fffd}'))
+        }
+        _ => false,
+    })
+}
+
 /// What a reader of the saved page sees.
 pub fn read_input(raw: &[u8]) -> Reading {
     let raw = String::from_utf8_lossy(raw);
