@@ -214,11 +214,12 @@ pub fn run(config: &Config, sink: &(dyn Fn(&Outcome) + Sync)) -> Result<Summary,
     if !config.check {
         fs::create_dir_all(&config.output).map_err(|e| SetupError::Io(config.output.clone(), e))?;
     }
+    let output_root = fs::canonicalize(&config.output).ok();
     let summary = Mutex::new(Summary::default());
     let work = || {
         walk(config, &roots).par_bridge().for_each(|job| {
             let outcome = match job {
-                Ok(job) => process(config, &roots, &job),
+                Ok(job) => process(config, &roots, output_root.as_deref(), &job),
                 Err(failure) => failure,
             };
             if let Ok(mut summary) = summary.lock() {
@@ -413,7 +414,7 @@ pub fn output_path(output: &Path, relative: &Path) -> PathBuf {
     output.join(relative).with_extension("md")
 }
 
-fn process(config: &Config, roots: &[Root], job: &Job) -> Outcome {
+fn process(config: &Config, roots: &[Root], output_root: Option<&Path>, job: &Job) -> Outcome {
     let start = Instant::now();
     if job.kind == Kind::Other {
         return skipped(job, 0);
@@ -444,7 +445,7 @@ fn process(config: &Config, roots: &[Root], job: &Job) -> Outcome {
         (_, true) => Status::Unchanged,
         (true, false) if output.exists() => Status::Stale,
         (true, false) => Status::Missing,
-        (false, false) => match write_atomic(&output, converted.markdown.as_bytes()) {
+        (false, false) => match write_inside(output_root, &output, converted.markdown.as_bytes()) {
             Ok(()) => Status::Converted,
             Err(err) => return fail(format!("cannot write {}: {err}", output.display())),
         },
@@ -555,12 +556,31 @@ fn read_if_same_length(path: &Path, len: usize) -> Option<Vec<u8>> {
     fs::read(path).ok()
 }
 
+/// Writes `bytes` to `path` after making sure its folder really lies inside the output folder
+/// `root` (a symbolic link inside the output folder must not lead writes elsewhere).
+fn write_inside(root: Option<&Path>, path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    // checked on what exists before anything is created below it
+    let existing = dir
+        .ancestors()
+        .find(|a| a.exists())
+        .unwrap_or(Path::new("."));
+    let real = fs::canonicalize(existing)?;
+    if root.is_some_and(|root| !real.starts_with(root)) {
+        return Err(io::Error::other(format!(
+            "its folder leads outside the output folder (to {})",
+            real.display()
+        )));
+    }
+    fs::create_dir_all(dir)?;
+    write_atomic(path, bytes)
+}
+
 /// Writes through a temporary file in the same folder, renamed over the target: a crash or
 /// Ctrl-C leaves the old file or the new one, never half of one. (No fsync: this guards
 /// against interruption, not power loss, and keeps large batches fast.)
 fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
     let mut builder = tempfile::Builder::new();
     builder.prefix(".cdt2md-").suffix(".tmp");
     #[cfg(unix)]

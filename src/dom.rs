@@ -3,7 +3,7 @@
 //! Everything here walks with an explicit stack: saved pages can nest arbitrarily deep and a
 //! recursive walk would overflow the thread's stack long before the parser gives up.
 
-use std::cell::{Cell, Ref, RefCell};
+use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 
 use html5ever::tendril::StrTendril;
@@ -188,16 +188,16 @@ pub fn for_each_descendant(node: &Handle, mut visit: impl FnMut(&Handle) -> Walk
 
 /// The first descendant for which `pred` holds.
 pub fn find_descendant(node: &Handle, mut pred: impl FnMut(&Handle) -> bool) -> Option<Handle> {
-    let found: Cell<Option<Handle>> = Cell::new(None);
+    let mut found = None;
     for_each_descendant(node, |n| {
         if pred(n) {
-            found.set(Some(n.clone()));
+            found = Some(n.clone());
             Walk::Stop
         } else {
             Walk::Continue
         }
     });
-    found.into_inner()
+    found
 }
 
 /// Whether nothing below `node` is visible: only whitespace text, comments, empty elements.
