@@ -432,18 +432,21 @@ fn process(config: &Config, roots: &[Root], output_root: Option<&Path>, job: &Jo
         bytes_in: bytes.len() as u64,
         ..failure(&job.path, Some(&output), error)
     };
-    if let Err(reason) = may_write(roots, job, &output) {
+    // One look at what is there already serves the safety checks and the unchanged test.
+    let existing = Existing::read(&output, config.max_size);
+    if let Err(reason) = may_write(roots, job, &output, existing.as_ref()) {
         return fail(reason);
     }
     let converted = match convert(&bytes, &config.options) {
         Ok(converted) => converted,
         Err(err) => return fail(err.to_string()),
     };
-    let existing = read_if_same_length(&output, converted.markdown.len());
-    let unchanged = existing.as_deref() == Some(converted.markdown.as_bytes());
+    let unchanged = existing
+        .as_ref()
+        .is_some_and(|e| e.bytes.as_deref() == Some(converted.markdown.as_bytes()));
     let status = match (config.check, unchanged) {
         (_, true) => Status::Unchanged,
-        (true, false) if output.exists() => Status::Stale,
+        (true, false) if existing.is_some() => Status::Stale,
         (true, false) => Status::Missing,
         (false, false) => match write_inside(output_root, &output, converted.markdown.as_bytes()) {
             Ok(()) => Status::Converted,
@@ -467,14 +470,21 @@ fn process(config: &Config, roots: &[Root], output_root: Option<&Path>, job: &Jo
 /// The safety rules: an output never replaces an input, and two inputs never share an output.
 /// Which input of two gets the output is decided by what exists on disk (extension priority,
 /// then input order), never by which thread comes first.
-fn may_write(roots: &[Root], job: &Job, output: &Path) -> Result<(), String> {
-    if same_file::is_same_file(&job.path, output).unwrap_or(false) {
+fn may_write(
+    roots: &[Root],
+    job: &Job,
+    output: &Path,
+    existing: Option<&Existing>,
+) -> Result<(), String> {
+    if existing.is_some() && same_file::is_same_file(&job.path, output).unwrap_or(false) {
         return Err(format!(
             "output {} would overwrite this input",
             output.display()
         ));
     }
-    if output.exists() && file_is_page(output) {
+    if existing.is_some_and(|e| {
+        page::looks_like_page(e.head()) || e.bytes.is_none() && file_is_page(output)
+    }) {
         return Err(format!(
             "output {} would overwrite a saved page there",
             output.display()
@@ -548,31 +558,51 @@ fn file_is_page(path: &Path) -> bool {
     page::looks_like_page(&head[..filled])
 }
 
-fn read_if_same_length(path: &Path, len: usize) -> Option<Vec<u8>> {
-    let meta = fs::metadata(path).ok()?;
-    if meta.len() != len as u64 {
-        return None;
+/// An output file already there: its bytes, unless it is too large to be one of ours.
+struct Existing {
+    bytes: Option<Vec<u8>>,
+}
+
+impl Existing {
+    fn read(path: &Path, limit: u64) -> Option<Existing> {
+        let meta = fs::metadata(path).ok()?;
+        let bytes = (meta.len() <= limit).then(|| fs::read(path).ok()).flatten();
+        Some(Existing { bytes })
     }
-    fs::read(path).ok()
+
+    fn head(&self) -> &[u8] {
+        self.bytes
+            .as_deref()
+            .map_or(&[], |b| &b[..b.len().min(4096)])
+    }
 }
 
 /// Writes `bytes` to `path` after making sure its folder really lies inside the output folder
 /// `root` (a symbolic link inside the output folder must not lead writes elsewhere).
 fn write_inside(root: Option<&Path>, path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    // checked on what exists before anything is created below it
-    let existing = dir
-        .ancestors()
-        .find(|a| a.exists())
-        .unwrap_or(Path::new("."));
-    let real = fs::canonicalize(existing)?;
-    if root.is_some_and(|root| !real.starts_with(root)) {
-        return Err(io::Error::other(format!(
-            "its folder leads outside the output folder (to {})",
-            real.display()
-        )));
+    // Pages of one folder come one after another: check and create each folder once per
+    // thread, not once per page.
+    thread_local! {
+        static VERIFIED: std::cell::RefCell<Option<PathBuf>> = const { std::cell::RefCell::new(None) };
     }
-    fs::create_dir_all(dir)?;
+    let known = VERIFIED.with(|v| v.borrow().as_deref() == Some(dir));
+    if !known {
+        // checked on what exists before anything is created below it
+        let existing = dir
+            .ancestors()
+            .find(|a| a.exists())
+            .unwrap_or(Path::new("."));
+        let real = fs::canonicalize(existing)?;
+        if root.is_some_and(|root| !real.starts_with(root)) {
+            return Err(io::Error::other(format!(
+                "its folder leads outside the output folder (to {})",
+                real.display()
+            )));
+        }
+        fs::create_dir_all(dir)?;
+        VERIFIED.with(|v| *v.borrow_mut() = Some(dir.to_path_buf()));
+    }
     write_atomic(path, bytes)
 }
 

@@ -268,45 +268,98 @@ fn outermost_wrapper(node: &Handle, body: &Handle) -> Handle {
 }
 
 /// Finds the 2020 RSS footer lines, reads poster and tags, and removes them with the `<hr>`
-/// above them. Also removes other feed plugins' signature lines.
-pub fn take_feed_footer(body: &Handle) -> Option<FeedFooter> {
+/// above them. Also removes other feed plugins' signature lines and the archive's copyright
+/// notice outside the card.
+///
+/// Feeds append these lines to the end of a post, so only the last few blocks are looked at
+/// (and the last few inside a wrapper that ends the page), not the whole tree.
+pub fn take_feed_footer(body: &Handle, html: &str) -> Option<FeedFooter> {
+    // BestWebSoft's line may start with anything; only then is every candidate read in full.
+    let any_start = html.contains("BestWebSoft");
     let mut footer: Option<FeedFooter> = None;
     let mut doomed: Vec<Handle> = Vec::new();
-    dom::for_each_descendant(body, |node| {
-        let Some(name) = dom::tag(node) else {
-            return Walk::Skip;
-        };
-        if !matches!(*name, local_name!("p") | local_name!("div")) {
-            return Walk::Continue;
+    for node in tail_blocks(body) {
+        // Every footer line starts with one of a few words: a short prefix rules out the
+        // other paragraphs before a longer one is read.
+        let start = dom::text_prefix(&node, 32);
+        if !any_start
+            && !FOOTER_STARTS
+                .iter()
+                .any(|s| start.trim_start().starts_with(s))
+        {
+            continue;
         }
-        // Footer lines are short; a prefix tells them apart without reading whole subtrees.
-        let text = dom::text_prefix(node, FOOTER_TEXT);
+        let text = dom::text_prefix(&node, FOOTER_TEXT);
         if is_site_boilerplate(&text) {
-            doomed.push(node.clone());
-            return Walk::Skip;
-        }
-        if is_copyright_footer(&text) {
-            footer.get_or_insert_with(|| read_footer(node, &text));
-            if let Some(hr) = previous_element(node).filter(|p| dom::is_tag(p, &local_name!("hr")))
+            doomed.push(node);
+        } else if is_copyright_footer(&text) {
+            footer.get_or_insert_with(|| read_footer(&node, &text));
+            if let Some(hr) = previous_element(&node).filter(|p| dom::is_tag(p, &local_name!("hr")))
             {
                 doomed.push(hr);
             }
-            doomed.push(node.clone());
-            return Walk::Skip;
+            doomed.push(node);
         }
-        // Footers are paragraphs of their own; no need to look inside other paragraphs.
-        if *name == local_name!("p") {
-            Walk::Skip
-        } else {
-            Walk::Continue
-        }
-    });
+    }
     dom::detach_all(&doomed);
     footer
 }
 
+/// How many blocks from the end of the page (and of each wrapper ending it) are looked at.
+const TAIL_BLOCKS: usize = 8;
+
+/// The last few `<p>` and `<div>` blocks of the page: among the last children of the body,
+/// and of the `<div>`, `<section>` or `<article>` that ends it, a few levels down.
+fn tail_blocks(body: &Handle) -> Vec<Handle> {
+    let mut found = Vec::new();
+    let mut level = body.clone();
+    for _ in 0..4 {
+        let children: Vec<Handle> = level
+            .children
+            .borrow()
+            .iter()
+            .rev()
+            .filter(|c| dom::tag(c).is_some())
+            .take(TAIL_BLOCKS)
+            .cloned()
+            .collect();
+        let Some(last) = children.first().cloned() else {
+            break;
+        };
+        found.extend(
+            children.into_iter().filter(|c| {
+                dom::is_tag(c, &local_name!("p")) || dom::is_tag(c, &local_name!("div"))
+            }),
+        );
+        let wrapper = matches!(
+            dom::tag(&last),
+            Some(&local_name!("div") | &local_name!("section") | &local_name!("article"))
+        );
+        if !wrapper {
+            break;
+        }
+        level = last;
+    }
+    found
+}
+
 /// Enough text to recognise a footer line, long tag lists included.
 const FOOTER_TEXT: usize = 8192;
+
+/// How footer lines begin (see `is_site_boilerplate` and `is_copyright_footer`).
+const FOOTER_STARTS: [&str; 5] = ["©", "Feed enhanced", "The post ", "文章", "版权说明"];
+
+/// Whether a page's HTML may hold an archive card at all: a cheap text search that spares
+/// the tree walk on the many pages without one. The card comes first in a post.
+pub fn may_hold_card(html: &str) -> bool {
+    let head = &html.as_bytes()[..html.len().min(CARD_REGION)];
+    ["档案卡", "CDS收藏"]
+        .iter()
+        .any(|marker| memchr::memmem::find(head, marker.as_bytes()).is_some())
+}
+
+/// How much of the start of a page a card is looked for in (the seed's card ends before 3 KB).
+const CARD_REGION: usize = 16 * 1024;
 
 /// Lines the site or its feed plugins add to every post: feed signatures, and the archive's
 /// copyright notice when it stands outside the card.
@@ -513,7 +566,7 @@ mod tests {
         let html = r#"<p>正文</p><hr /><p><small>&copy; 大号 冲塔 for <a href="https://chinadigitaltimes.net/chinese">中国数字时代</a>, get_post_time('Y'). |<a href="x">Permalink</a> |<a href="x#comments">No comment</a> |Add to<a href="http://del.icio.us/post?url=x">del.icio.us</a><br/>Post tags: <a href="t1" rel="tag">性别失调</a>, <a href="t2" rel="tag">重男轻女</a><br/></small></p><p><small>Feed enhanced by <a href='http://planetozh.com/'>Better Feed</a> from <a href='http://planetozh.com/blog/'>Ozh</a></small></p>"#;
         let doc = parse_html(html);
         let body = dom::body(&doc);
-        let footer = take_feed_footer(&body).unwrap();
+        let footer = take_feed_footer(&body, html).unwrap();
         assert_eq!(footer.posted_by.as_deref(), Some("大号 冲塔"));
         assert_eq!(footer.tags, vec!["性别失调", "重男轻女"]);
         assert_eq!(body.children.borrow().len(), 1);
@@ -539,10 +592,12 @@ mod tests {
             "文章<a href='x'>A</a>最先出现在<a href='y'>中国数字时代</a>。",
             "Feed enhanced by the BestWebSoft RSS plugin",
             "<strong>版权说明：</strong>该作品版权归原作者所有。中国数字时代仅对原作进行存档。",
+            "RSS by BestWebSoft",
         ] {
-            let doc = parse_html(&format!("<p>正文</p><p>{text}</p>"));
+            let html = format!("<p>正文</p><p>{text}</p>");
+            let doc = parse_html(&html);
             let body = dom::body(&doc);
-            assert_eq!(take_feed_footer(&body), None);
+            assert_eq!(take_feed_footer(&body, &html), None);
             assert_eq!(dom::text_content(&body), "正文", "{text}");
         }
     }

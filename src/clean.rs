@@ -63,9 +63,35 @@ struct Cleaner<'w> {
 
 impl Cleaner<'_> {
     fn clean_children(&mut self, parent: &Handle, stack: &mut Vec<Handle>) {
+        // Most child lists change in nothing: walk them as they are, and rebuild only from the
+        // first child that needs more than keeping.
+        let count = parent.children.borrow().len();
+        let mut first = 0;
+        let mut pending: Option<Action> = None;
+        while first < count {
+            let child = parent.children.borrow()[first].clone();
+            match &child.data {
+                NodeData::Text { .. } => {}
+                NodeData::Element { .. } if !dom::is_tag(&child, &local_name!("noscript")) => {
+                    match self.action(&child) {
+                        Action::Keep => stack.push(child),
+                        other => {
+                            pending = Some(other);
+                            break;
+                        }
+                    }
+                }
+                _ => break,
+            }
+            first += 1;
+        }
+        if first == count {
+            return;
+        }
         let old = std::mem::take(&mut *parent.children.borrow_mut());
         let mut queue: VecDeque<Handle> = old.into();
-        let mut kept: Vec<Handle> = Vec::with_capacity(queue.len());
+        let mut kept: Vec<Handle> = queue.drain(..first).collect();
+        kept.reserve(queue.len());
         let mut after_lazy = false;
         let mut placeholder: Option<(usize, Loss)> = None;
         let mut dropped_share_link = false;
@@ -100,7 +126,10 @@ impl Cleaner<'_> {
             }
             self.give_up(&mut kept, &mut placeholder);
             after_lazy = false;
-            let action = self.action(&child);
+            let action = match pending.take() {
+                Some(action) => action,
+                None => self.action(&child),
+            };
             dropped_share_link |=
                 matches!(action, Action::Drop) && dom::is_tag(&child, &local_name!("a"));
             match action {
@@ -461,8 +490,12 @@ const WIDGET_IDS: [&str; 5] = [
 fn is_widget(node: &Handle) -> bool {
     let by_class = dom::attr(node, "class").is_some_and(|class| {
         class.split_ascii_whitespace().any(|token| {
-            let token = token.to_ascii_lowercase();
-            WIDGET_CLASS_PREFIXES.iter().any(|p| token.starts_with(p))
+            WIDGET_CLASS_PREFIXES.iter().any(|p| {
+                token
+                    .as_bytes()
+                    .get(..p.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(p.as_bytes()))
+            })
         })
     });
     by_class || dom::attr(node, "id").is_some_and(|id| WIDGET_IDS.contains(&id.trim()))

@@ -50,8 +50,10 @@ pub fn convert(bytes: &[u8], options: &Options) -> Result<Converted, PageError> 
         warnings.push("no header: title and URL taken from the HTML, if anywhere".to_string());
         card::head_meta(&document)
     };
-    let card = card::take_card(&body);
-    let footer = card::take_feed_footer(&body);
+    let card = card::may_hold_card(&html)
+        .then(|| card::take_card(&body))
+        .flatten();
+    let footer = card::take_feed_footer(&body, &html);
     if card.is_none() && footer.is_none() {
         warnings.push("no archive card".to_string());
     }

@@ -118,7 +118,7 @@ impl<'a> Scanner<'a> {
                 Some(b'/') => {
                     let (name, after) = tag_name(self.html, lt + 2);
                     self.pos = tag_end(bytes, after);
-                    if name.is_empty() || !counted(name) {
+                    if name.is_empty() || classify(name) != Class::Counted {
                         continue;
                     }
                     if let Some(dropped) = self.close(name) {
@@ -132,12 +132,13 @@ impl<'a> Scanner<'a> {
                 Some(c) if c.is_ascii_alphabetic() => {
                     let (name, after) = tag_name(self.html, lt + 1);
                     self.pos = tag_end(bytes, after);
-                    if let Some(raw) = raw_text(name) {
-                        self.pos = find_end_tag(bytes, self.pos, raw);
-                        continue;
-                    }
-                    if !counted(name) {
-                        continue;
+                    match classify(name) {
+                        Class::RawText => {
+                            self.pos = find_end_tag(bytes, self.pos, name);
+                            continue;
+                        }
+                        Class::NotCounted => continue,
+                        Class::Counted => {}
                     }
                     let depth = self.open.len() + 1;
                     self.open.push((name, depth > MAX_DEPTH));
@@ -174,25 +175,29 @@ fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 /// The tag name starting at `at`, and where it ends.
 fn tag_name(html: &str, at: usize) -> (&str, usize) {
     let bytes = html.as_bytes();
-    let end = (at..bytes.len())
-        .find(|&i| {
-            let b = bytes[i];
-            b.is_ascii_whitespace() || b == b'/' || b == b'>'
+    let end = bytes
+        .get(at..)
+        .and_then(|rest| {
+            rest.iter()
+                .position(|&b| b.is_ascii_whitespace() || b == b'/' || b == b'>')
         })
-        .unwrap_or(bytes.len());
+        .map_or(bytes.len(), |i| at + i);
     (html.get(at..end).unwrap_or(""), end)
 }
 
 /// Just past the `>` closing a tag whose attributes start at `at`, quotes respected.
-fn tag_end(bytes: &[u8], at: usize) -> usize {
-    let mut quote: Option<u8> = None;
-    for (i, &b) in bytes.iter().enumerate().skip(at) {
-        match quote {
-            Some(q) if b == q => quote = None,
-            Some(_) => {}
-            None if b == b'"' || b == b'\'' => quote = Some(b),
-            None if b == b'>' => return i + 1,
-            None => {}
+fn tag_end(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(i) = bytes
+        .get(at..)
+        .and_then(|rest| memchr::memchr3(b'>', b'"', b'\'', rest))
+    {
+        let i = at + i;
+        match bytes[i] {
+            b'>' => return i + 1,
+            quote => match memchr(quote, &bytes[i + 1..]) {
+                Some(close) => at = i + 1 + close + 1,
+                None => return bytes.len(),
+            },
         }
     }
     bytes.len()
@@ -211,34 +216,50 @@ fn find_end_tag(bytes: &[u8], from: usize, name: &str) -> usize {
     bytes.len()
 }
 
-/// Elements whose content is raw text up to their end tag.
-fn raw_text(name: &str) -> Option<&'static str> {
-    const RAW: [&str; 8] = [
-        "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
-    ];
-    RAW.iter()
-        .copied()
-        .find(|raw| raw.eq_ignore_ascii_case(name))
+/// What a tag name means for nesting. Names are matched in lower case from a small buffer:
+/// this runs for every tag of every page.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Class {
+    /// Adds a level of nesting that its end tag takes away.
+    Counted,
+    /// Void, or its end tag is optional (the parser closes it by itself): no level.
+    NotCounted,
+    /// Its content is raw text up to its end tag.
+    RawText,
 }
 
-/// Whether an element adds a level of nesting that its end tag takes away: not void
-/// elements, not those whose end tag is optional (the parser closes them by itself).
-fn counted(name: &str) -> bool {
-    const NOT_COUNTED: [&str; 35] = [
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-        "source", "track", "wbr", "keygen", "frame", "image", "basefont", "bgsound", "p", "li",
-        "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup", "rb", "rt",
-        "rtc", "rp",
-    ];
-    !NOT_COUNTED.iter().any(|n| n.eq_ignore_ascii_case(name))
-        && !["html", "head", "body", "colgroup", "caption"]
-            .iter()
-            .any(|n| n.eq_ignore_ascii_case(name))
+fn classify(name: &str) -> Class {
+    let bytes = name.as_bytes();
+    if bytes.len() > 10 {
+        return Class::Counted;
+    }
+    let mut buf = [0u8; 10];
+    for (slot, b) in buf.iter_mut().zip(bytes) {
+        *slot = b.to_ascii_lowercase();
+    }
+    match &buf[..bytes.len()] {
+        b"script" | b"style" | b"textarea" | b"title" | b"xmp" | b"iframe" | b"noembed"
+        | b"noframes" => Class::RawText,
+        b"area" | b"base" | b"br" | b"col" | b"embed" | b"hr" | b"img" | b"input" | b"link"
+        | b"meta" | b"param" | b"source" | b"track" | b"wbr" | b"keygen" | b"frame" | b"image"
+        | b"basefont" | b"bgsound" | b"p" | b"li" | b"dt" | b"dd" | b"tr" | b"td" | b"th"
+        | b"thead" | b"tbody" | b"tfoot" | b"option" | b"optgroup" | b"rb" | b"rt" | b"rtc"
+        | b"rp" | b"html" | b"head" | b"body" | b"colgroup" | b"caption" => Class::NotCounted,
+        _ => Class::Counted,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn classes() {
+        assert_eq!(classify("DIV"), Class::Counted);
+        assert_eq!(classify("p"), Class::NotCounted);
+        assert_eq!(classify("Script"), Class::RawText);
+        assert_eq!(classify("custom-element-name"), Class::Counted);
+    }
 
     #[test]
     fn ordinary_pages_pass_untouched() {

@@ -27,7 +27,11 @@ pub fn attr<'a>(node: &'a Handle, name: &str) -> Option<Ref<'a, str>> {
     let NodeData::Element { attrs, .. } = &node.data else {
         return None;
     };
-    Ref::filter_map(attrs.borrow(), |attrs| {
+    let attrs = attrs.borrow();
+    if attrs.is_empty() {
+        return None;
+    }
+    Ref::filter_map(attrs, |attrs| {
         attrs
             .iter()
             .find(|a| &*a.name.local == name)

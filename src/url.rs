@@ -5,51 +5,94 @@
 //! but also normalises what it keeps, percent-encoding every CJK character of a path, which
 //! makes the links unreadable and no longer what the page said.
 
-/// The scheme of `url` in lower case, when it has one.
-fn scheme(url: &str) -> Option<String> {
+use std::borrow::Cow;
+
+/// The scheme of `url` as written (compare it ignoring case), when it has one.
+fn scheme(url: &str) -> Option<&str> {
     let colon = url.find(':')?;
     let name = &url[..colon];
     let mut chars = name.chars();
     let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    valid.then(|| name.to_ascii_lowercase())
+    valid.then_some(name)
 }
 
 /// Browsers drop tabs and newlines anywhere in a URL and trim spaces and controls around it;
 /// doing the same here is also what keeps `java\nscript:` from slipping through.
-pub fn clean(href: &str) -> String {
-    href.trim_matches(|c: char| c <= ' ')
-        .chars()
-        .filter(|&c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect()
+pub fn clean(href: &str) -> Cow<'_, str> {
+    let trimmed = href.trim_matches(|c: char| c <= ' ');
+    if trimmed.contains(['\t', '\n', '\r']) {
+        Cow::Owned(
+            trimmed
+                .chars()
+                .filter(|&c| !matches!(c, '\t' | '\n' | '\r'))
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(trimmed)
+    }
 }
 
 /// Whether following the URL would run code instead of fetching a document.
 pub fn is_executable(url: &str) -> bool {
     let url = clean(url);
-    match scheme(&url).as_deref() {
-        Some("javascript" | "vbscript" | "livescript") => true,
-        Some("data") => !url[5..]
-            .trim_start()
-            .to_ascii_lowercase()
-            .starts_with("image/"),
+    match scheme(&url) {
+        Some(s)
+            if ["javascript", "vbscript", "livescript"]
+                .iter()
+                .any(|x| s.eq_ignore_ascii_case(x)) =>
+        {
+            true
+        }
+        Some(s) if s.eq_ignore_ascii_case("data") => {
+            let media = url[5..].trim_start();
+            !media
+                .get(..6)
+                .is_some_and(|m| m.eq_ignore_ascii_case("image/"))
+        }
         _ => false,
     }
 }
 
 pub fn is_data(url: &str) -> bool {
-    scheme(&clean(url)).as_deref() == Some("data")
+    scheme(&clean(url)).is_some_and(|s| s.eq_ignore_ascii_case("data"))
+}
+
+/// A page URL ready to resolve links against: cleaned, and only when it has a scheme.
+pub fn base(page_url: &str) -> Option<String> {
+    let base = clean(page_url);
+    scheme(&base).is_some().then(|| base.into_owned())
+}
+
+/// What a link target means: executable (to become plain text), a `data:` URI (never
+/// written), or a URL made absolute against `base` (from [`base`]).
+pub enum Target {
+    Refused,
+    Url(String),
+}
+
+/// Cleans `href` once and decides what it becomes.
+pub fn target(href: &str, base: Option<&str>) -> Target {
+    let href = clean(href);
+    if is_executable(&href) || is_data(&href) {
+        return Target::Refused;
+    }
+    Target::Url(resolve_clean(href, base))
 }
 
 /// `href` made absolute against `base`. Fragment-only references (`#note1`) point into the
 /// article itself and stay as they are; without a usable base everything stays as written.
 pub fn resolve(href: &str, base: Option<&str>) -> String {
-    let href = clean(href);
+    let base = base.and_then(self::base);
+    resolve_clean(clean(href), base.as_deref())
+}
+
+fn resolve_clean(href: Cow<'_, str>, base: Option<&str>) -> String {
     if href.is_empty() || href.starts_with('#') || scheme(&href).is_some() {
-        return href;
+        return href.into_owned();
     }
-    let Some(base) = base.map(clean).filter(|b| scheme(b).is_some()) else {
-        return href;
+    let Some(base) = base else {
+        return href.into_owned();
     };
     let colon = base.find(':').unwrap_or(0);
     let (base_scheme, base_rest) = (&base[..colon], &base[colon + 1..]);
@@ -118,7 +161,7 @@ pub fn embed_target(src: &str) -> String {
     let src = if src.starts_with("//") {
         format!("https:{src}")
     } else {
-        src
+        src.into_owned()
     };
     if let Some(id) = youtube_id(&src) {
         return format!("https://www.youtube.com/watch?v={id}");

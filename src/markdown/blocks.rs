@@ -40,8 +40,13 @@ impl Default for BlockWriter {
 
 impl BlockWriter {
     pub fn new() -> Self {
+        Self::with_capacity(0)
+    }
+
+    /// A writer whose output is expected to reach about `bytes`.
+    pub fn with_capacity(bytes: usize) -> Self {
         BlockWriter {
-            out: String::new(),
+            out: String::with_capacity(bytes),
             containers: Vec::new(),
             sep: Sep::Blank,
             sep_depth: 0,
@@ -60,8 +65,14 @@ impl BlockWriter {
             self.out.push_str(prefix.trim_end());
             self.out.push('\n');
         }
-        for line in text.split('\n') {
-            self.line(line);
+        if self.containers.is_empty() {
+            // no prefixes to put on each line: the whole block at once
+            self.out.push_str(text);
+            self.out.push('\n');
+        } else {
+            for line in text.split('\n') {
+                self.line(line);
+            }
         }
         self.blocks += 1;
         self.sep = Sep::Blank;

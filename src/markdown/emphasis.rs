@@ -25,7 +25,13 @@ const MAX_PASSES: usize = 16;
 const MAX_CHECKED_PAIRS: usize = 2000;
 
 pub fn fix(toks: &mut Vec<Tok>) {
-    if !toks.iter().any(|t| matches!(t, Tok::Open(_))) {
+    let pairs = toks.iter().filter(|t| matches!(t, Tok::Open(_))).count();
+    if pairs == 0 {
+        return;
+    }
+    // The common case, one pair whose delimiters already open and close where they stand
+    // around visible text, needs none of what follows.
+    if pairs == 1 && failing_delimiters(toks).is_empty() && single_pair_shows(toks) {
         return;
     }
     renest(toks);
@@ -109,6 +115,20 @@ fn misparsed(toks: &[Tok]) -> Option<usize> {
         }
     }
     None
+}
+
+/// Whether the one pair in `toks` holds something visible.
+fn single_pair_shows(toks: &[Tok]) -> bool {
+    let (Some(open), Some(close)) = (
+        toks.iter().position(|t| matches!(t, Tok::Open(_))),
+        toks.iter().position(|t| matches!(t, Tok::Close(_))),
+    ) else {
+        return false;
+    };
+    open < close
+        && toks[open + 1..close].iter().any(
+            |t| matches!(t, Tok::Text(s) | Tok::Code(s) if s.chars().any(|c| !is_whitespace(c))),
+        )
 }
 
 /// The `Open` of the pair with the fewest letters among those around any of `tokens`.

@@ -35,11 +35,18 @@ fn paragraph_flags(toks: &[Tok]) -> Flags {
     let mut flags = Flags::default();
     for tok in toks {
         match tok {
-            Tok::Text(s) => {
-                stars += s.matches('*').count();
-                tildes += s.matches('~').count();
-                backticks += s.matches('`').count();
-                underscores += loose_underscores(s);
+            Tok::Text(text) => {
+                let bytes = text.as_bytes();
+                for i in memchr::memchr3_iter(b'*', b'~', b'`', bytes) {
+                    match bytes[i] {
+                        b'*' => stars += 1,
+                        b'~' => tildes += 1,
+                        _ => backticks += 1,
+                    }
+                }
+                underscores += memchr::memchr_iter(b'_', bytes)
+                    .filter(|&i| !intraword(text, i))
+                    .count();
             }
             Tok::Open(e) => match e.delimiter_char() {
                 '~' => flags.tilde = true,
@@ -67,23 +74,27 @@ fn paragraph_flags(toks: &[Tok]) -> Flags {
     flags
 }
 
-/// Underscores that are not between two alphanumerics (those are inert).
-fn loose_underscores(s: &str) -> usize {
-    let chars: Vec<char> = s.chars().collect();
-    (0..chars.len())
-        .filter(|&i| chars[i] == '_' && !intraword(&chars, i))
-        .count()
-}
-
-fn intraword(chars: &[char], i: usize) -> bool {
-    i > 0 && chars[i - 1].is_alphanumeric() && chars.get(i + 1).is_some_and(|c| c.is_alphanumeric())
+/// Whether the ASCII character at byte `i` sits between two alphanumerics.
+fn intraword(s: &str, i: usize) -> bool {
+    let before = s[..i].chars().next_back();
+    let after = s[i + 1..].chars().next();
+    before.is_some_and(char::is_alphanumeric) && after.is_some_and(char::is_alphanumeric)
 }
 
 /// Writes one paragraph's (or heading's, or cell's) tokens. Line-start escapes are applied per
 /// line afterwards by `escape_line_starts`.
 pub fn write_tokens(toks: &[Tok], ctx: Ctx) -> String {
     let flags = paragraph_flags(toks);
-    let mut out = String::new();
+    let estimate: usize = toks
+        .iter()
+        .map(|t| match t {
+            Tok::Text(s) | Tok::Code(s) => s.len() + 4,
+            Tok::LinkClose { url, .. } => url.len() + 8,
+            Tok::Image { url, alt, .. } => url.len() + alt.len() + 8,
+            _ => 2,
+        })
+        .sum();
+    let mut out = String::with_capacity(estimate);
     let mut in_link = false;
     for (k, tok) in toks.iter().enumerate() {
         match tok {
@@ -132,47 +143,70 @@ pub fn write_tokens(toks: &[Tok], ctx: Ctx) -> String {
     out
 }
 
+/// ASCII characters that may need a backslash in text; everything else is copied as is.
+fn special_in_text(b: u8) -> bool {
+    matches!(
+        b,
+        b'\\' | b'*' | b'~' | b'`' | b'_' | b'[' | b']' | b'<' | b'&' | b'!'
+    )
+}
+
 fn escape_text(s: &str, flags: &Flags, in_link: bool, before_link: bool, out: &mut String) {
-    let chars: Vec<char> = s.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        let next = chars.get(i + 1).copied();
-        let escape = match c {
-            '\\' => next.is_none_or(|n| n.is_ascii_punctuation()),
-            '*' => flags.star,
-            '~' => flags.tilde,
-            '`' => flags.backtick,
-            '_' => flags.underscore && !intraword(&chars, i),
-            '[' => true,
-            ']' => in_link,
-            '<' => next.is_none_or(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')),
-            '&' => entity_follows(&chars[i + 1..]),
-            '!' => next.is_none() && before_link,
+    let bytes = s.as_bytes();
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Chinese text is mostly bytes with the high bit set, which are never special: skip
+        // them eight at a time.
+        if let Some(chunk) = bytes.get(i..i + 8)
+            && u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])) & 0x8080_8080_8080_8080
+                == 0x8080_8080_8080_8080
+        {
+            i += 8;
+            continue;
+        }
+        let b = bytes[i];
+        i += 1;
+        if !special_in_text(b) {
+            continue;
+        }
+        let i = i - 1;
+        let next = bytes.get(i + 1).copied();
+        let escape = match b {
+            b'\\' => next.is_none_or(|n| n.is_ascii_punctuation()),
+            b'*' => flags.star,
+            b'~' => flags.tilde,
+            b'`' => flags.backtick,
+            b'_' => flags.underscore && !intraword(s, i),
+            b'[' => true,
+            b']' => in_link,
+            b'<' => next.is_none_or(|n| n.is_ascii_alphabetic() || matches!(n, b'/' | b'!' | b'?')),
+            b'&' => entity_follows(&s[i + 1..]),
+            b'!' => next.is_none() && before_link,
             _ => false,
         };
         if escape {
+            out.push_str(&s[copied..i]);
             out.push('\\');
+            copied = i;
         }
-        out.push(c);
     }
+    out.push_str(&s[copied..]);
 }
 
-/// Whether the characters after an `&` would be read as a character reference.
-fn entity_follows(rest: &[char]) -> bool {
-    let body: Vec<char> = rest.iter().take(33).copied().collect();
-    let Some(end) = body.iter().position(|&c| c == ';') else {
+/// Whether the text after an `&` would be read as a character reference.
+fn entity_follows(rest: &str) -> bool {
+    let window = &rest.as_bytes()[..rest.len().min(33)];
+    let Some(end) = window.iter().position(|&b| b == b';') else {
         return false;
     };
-    let name = &body[..end];
+    let name = &window[..end];
     match name {
-        ['#', 'x' | 'X', hex @ ..] => {
-            !hex.is_empty() && hex.len() <= 6 && hex.iter().all(|c| c.is_ascii_hexdigit())
+        [b'#', b'x' | b'X', hex @ ..] => {
+            !hex.is_empty() && hex.len() <= 6 && hex.iter().all(u8::is_ascii_hexdigit)
         }
-        ['#', dec @ ..] => {
-            !dec.is_empty() && dec.len() <= 7 && dec.iter().all(|c| c.is_ascii_digit())
-        }
-        [first, ..] => {
-            first.is_ascii_alphabetic() && name.iter().all(|c| c.is_ascii_alphanumeric())
-        }
+        [b'#', dec @ ..] => !dec.is_empty() && dec.len() <= 7 && dec.iter().all(u8::is_ascii_digit),
+        [first, ..] => first.is_ascii_alphabetic() && name.iter().all(u8::is_ascii_alphanumeric),
         [] => false,
     }
 }
@@ -180,26 +214,28 @@ fn entity_follows(rest: &[char]) -> bool {
 /// Alt text is parsed as inline content and flattened, so anything that could become markup
 /// is escaped.
 fn escape_alt(alt: &str, out: &mut String) {
-    let chars: Vec<char> = alt
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    for (i, &c) in chars.iter().enumerate() {
+    for (i, c) in alt.char_indices() {
         let escape = match c {
             '\\' | '[' | ']' | '*' | '_' | '`' | '<' | '~' => true,
-            '&' => entity_follows(&chars[i + 1..]),
+            '&' => entity_follows(&alt[i + 1..]),
             _ => false,
         };
         if escape {
             out.push('\\');
         }
-        out.push(c);
+        out.push(if c.is_control() { ' ' } else { c });
     }
 }
 
 /// A link destination: plain when it can be, `<…>` when it holds spaces or unbalanced
 /// parentheses. Control characters (newlines, tabs) are dropped, as browsers do in URLs.
 pub fn write_destination(url: &str, out: &mut String) {
+    let plain_safe =
+        |b: u8| !(b <= b' ' || matches!(b, b'\\' | b'&' | b'<' | b'>' | b'(' | b')' | 0x7f));
+    if !url.is_empty() && url.bytes().all(plain_safe) {
+        out.push_str(url);
+        return;
+    }
     let url: Cow<str> = if url.chars().any(|c| c.is_control()) {
         Cow::Owned(url.chars().filter(|c| !c.is_control()).collect())
     } else {
@@ -209,12 +245,11 @@ pub fn write_destination(url: &str, out: &mut String) {
     if pointy {
         out.push('<');
     }
-    let chars: Vec<char> = url.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
+    for (i, c) in url.char_indices() {
         let escape = match c {
             '\\' => true,
             '<' | '>' => pointy,
-            '&' => entity_follows(&chars[i + 1..]),
+            '&' => entity_follows(&url[i + 1..]),
             _ => false,
         };
         if escape {
@@ -252,20 +287,16 @@ fn balanced_parens(url: &str) -> bool {
 
 fn write_title(title: &str, out: &mut String) {
     out.push('"');
-    let chars: Vec<char> = title
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    for (i, &c) in chars.iter().enumerate() {
+    for (i, c) in title.char_indices() {
         let escape = match c {
             '"' | '\\' => true,
-            '&' => entity_follows(&chars[i + 1..]),
+            '&' => entity_follows(&title[i + 1..]),
             _ => false,
         };
         if escape {
             out.push('\\');
         }
-        out.push(c);
+        out.push(if c.is_control() { ' ' } else { c });
     }
     out.push('"');
 }
@@ -316,7 +347,30 @@ fn escape_closing_hashes(out: &mut String) {
 
 /// Escapes what would make a line of a paragraph start a block of another kind. Spaces at a
 /// line start mean nothing in a paragraph and could make an indented code block; they go.
-pub fn escape_line_starts(text: &str) -> String {
+pub fn escape_line_starts(text: String) -> String {
+    let risky = |line: &str| {
+        line.as_bytes().first().is_some_and(|b| {
+            matches!(
+                b,
+                b' ' | b'\t'
+                    | b'>'
+                    | b'#'
+                    | b'-'
+                    | b'+'
+                    | b'*'
+                    | b'='
+                    | b'_'
+                    | b'`'
+                    | b'~'
+                    | b'|'
+                    | b':'
+                    | b'0'..=b'9'
+            )
+        })
+    };
+    if !text.split('\n').any(risky) {
+        return text;
+    }
     let mut out = String::with_capacity(text.len() + 8);
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
@@ -371,7 +425,7 @@ mod tests {
     use super::*;
 
     fn text(s: &str) -> String {
-        escape_line_starts(&write_tokens(&[Tok::Text(s.to_string())], Ctx::Paragraph))
+        escape_line_starts(write_tokens(&[Tok::Text(s.to_string())], Ctx::Paragraph))
     }
 
     #[test]
@@ -435,9 +489,9 @@ mod tests {
             ("-:", "\\-:"),
             ("a", "a"),
         ] {
-            assert_eq!(escape_line_starts(line), expected, "{line}");
+            assert_eq!(escape_line_starts(line.to_string()), expected, "{line}");
         }
-        assert_eq!(escape_line_starts("a\\\n- b"), "a\\\n\\- b");
+        assert_eq!(escape_line_starts("a\\\n- b".to_string()), "a\\\n\\- b");
     }
 
     #[test]

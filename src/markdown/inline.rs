@@ -152,27 +152,42 @@ impl Inline {
 
     /// Text from the DOM: collapses ASCII whitespace the way HTML rendering does.
     pub fn text(&mut self, text: &str) {
-        let mut rest = text;
-        while !rest.is_empty() {
-            let ws_len = rest.find(|c: char| !is_html_space(c)).unwrap_or(rest.len());
-            if ws_len > 0 {
-                let ws = &rest[..ws_len];
-                self.space_with(if ws.contains('\n') {
+        // HTML whitespace is ASCII, and no byte of a multi-byte UTF-8 character is ASCII, so
+        // splitting on bytes keeps characters whole.
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let start = i;
+            while i < bytes.len() && is_html_space_byte(bytes[i]) {
+                i += 1;
+            }
+            if i > start {
+                let newline = bytes[start..i].contains(&b'\n');
+                self.space_with(if newline {
                     Space::SegmentBreak
                 } else {
                     Space::Plain
                 });
-                rest = &rest[ws_len..];
                 continue;
             }
-            let word_len = rest.find(is_html_space).unwrap_or(rest.len());
-            let word = &rest[..word_len];
+            while i < bytes.len() && !is_html_space_byte(bytes[i]) {
+                // bytes of non-ASCII characters are never spaces: eight at a time
+                if let Some(chunk) = bytes.get(i..i + 8)
+                    && u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]))
+                        & 0x8080_8080_8080_8080
+                        == 0x8080_8080_8080_8080
+                {
+                    i += 8;
+                    continue;
+                }
+                i += 1;
+            }
+            let word = &text[start..i];
             if let Some(first) = word.chars().next() {
                 self.before_text(first);
                 self.push_text(word);
                 self.last_char = word.chars().next_back();
             }
-            rest = &rest[word_len..];
         }
     }
 
@@ -329,6 +344,10 @@ impl Inline {
 /// ASCII whitespace as HTML defines it; no-break and ideographic spaces are content.
 pub fn is_html_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0C')
+}
+
+fn is_html_space_byte(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0C)
 }
 
 fn collapse_spaces(text: &str) -> String {

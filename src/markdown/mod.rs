@@ -26,7 +26,9 @@ use table::Table;
 /// Converts the children of `root` (the cleaned `<body>`) to Markdown. `base_url` makes
 /// relative links absolute.
 pub fn to_markdown(root: &Handle, base_url: Option<&str>) -> String {
-    let mut writer = Writer::new(base_url);
+    let base = base_url.and_then(url::base);
+    let mut writer = Writer::new(base.as_deref());
+    writer.blocks = BlockWriter::with_capacity(TYPICAL_OUTPUT);
     writer.walk(root);
     writer.finish()
 }
@@ -431,33 +433,25 @@ impl<'a> Writer<'a> {
     }
 
     fn link(&mut self, node: &Handle) -> Exit {
-        let Some(href) = dom::attr(node, "href").map(|h| h.to_string()) else {
-            return Exit::Nothing;
+        let target = match dom::attr(node, "href").map(|h| url::target(&h, self.base)) {
+            Some(url::Target::Url(target)) if !target.is_empty() => target,
+            _ => return Exit::Nothing,
         };
-        if url::is_executable(&href) || url::is_data(&href) {
-            return Exit::Nothing;
-        }
-        let target = url::resolve(&href, self.base);
-        if target.is_empty() {
-            return Exit::Nothing;
-        }
         let title = dom::attr_string(node, "title").map(|t| collapse(&t));
         self.inline.push_link(target, title);
         Exit::Wrapper
     }
 
     fn image(&mut self, node: &Handle) {
-        let Some(src) = dom::attr_string(node, "src") else {
-            return;
+        let src = match dom::attr(node, "src").map(|s| url::target(&s, self.base)) {
+            Some(url::Target::Url(src)) if !src.is_empty() => src,
+            _ => return,
         };
-        if url::is_data(&src) || url::is_executable(&src) {
-            return;
-        }
         let alt = dom::attr(node, "alt")
             .map(|a| collapse(&a))
             .unwrap_or_default();
         let title = dom::attr_string(node, "title").map(|t| collapse(&t));
-        self.inline.image(alt, url::resolve(&src, self.base), title);
+        self.inline.image(alt, src, title);
     }
 
     fn pre(&mut self, node: &Handle) {
@@ -628,6 +622,10 @@ fn collapse(text: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// Room for a typical article's Markdown from the start, so the output is not regrown a dozen
+/// times on the way.
+const TYPICAL_OUTPUT: usize = 16 * 1024;
 
 /// Plain text written as the content of an ATX heading (a page title above the body).
 pub fn heading_text(text: &str) -> String {

@@ -11,6 +11,10 @@ use super::inline::{Emph, Tok};
 /// paragraph have no Markdown form and go. Paragraphs with nothing visible vanish.
 pub fn paragraphs(toks: Vec<Tok>) -> Vec<String> {
     let mut out = Vec::new();
+    if !toks.contains(&Tok::Break) {
+        finish(toks, Ctx::Paragraph, &mut out);
+        return out;
+    }
     let mut current: Vec<Tok> = Vec::new();
     let mut open_emphasis: Vec<Emph> = Vec::new();
     let mut in_link = false;
@@ -52,21 +56,32 @@ pub fn line(toks: Vec<Tok>, ctx: Ctx) -> String {
 }
 
 fn finish(mut toks: Vec<Tok>, ctx: Ctx, out: &mut Vec<String>) {
-    hoist_breaks(&mut toks);
-    while toks.last() == Some(&Tok::Break) {
-        toks.pop();
+    if toks.contains(&Tok::Break) {
+        hoist_breaks(&mut toks);
+        while toks.last() == Some(&Tok::Break) {
+            toks.pop();
+        }
+        let leading = toks.iter().take_while(|t| **t == Tok::Break).count();
+        toks.drain(..leading);
     }
-    let leading = toks.iter().take_while(|t| **t == Tok::Break).count();
-    toks.drain(..leading);
     if !toks.iter().any(is_visible) {
         return;
     }
-    drop_invisible_links(&mut toks);
+    if toks.contains(&Tok::LinkOpen) {
+        drop_invisible_links(&mut toks);
+    }
     emphasis::fix(&mut toks);
-    join_code_spans(&mut toks);
+    if toks
+        .iter()
+        .filter(|t| matches!(t, Tok::Code(_)))
+        .nth(1)
+        .is_some()
+    {
+        join_code_spans(&mut toks);
+    }
     let text = write_tokens(&toks, ctx);
     out.push(match ctx {
-        Ctx::Paragraph => escape_line_starts(&text),
+        Ctx::Paragraph => escape_line_starts(text),
         Ctx::Heading | Ctx::Cell => text,
     });
 }

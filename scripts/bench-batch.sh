@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Times the whole command line on a tree of the fixture pages replicated to at least 50 MB:
+# batch MB/s at -j 1 and -j 2 (and every core), the speed-up, peak RSS, and one page through
+# standard input, start-up included. Usage: scripts/bench-batch.sh [MIN_MB] [RUNS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+min_mb=${1:-50}
+runs=${2:-3}
+
+cargo build --release --quiet
+bin=target/release/cdt2md
+# A RAM-backed folder when there is one: this measures the tool, not the disk (on the
+# machines here, writing thousands of small files to the virtual disk varies by 3x run to run).
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+    work=$(mktemp -d -p /dev/shm)
+else
+    work=$(mktemp -d)
+fi
+trap 'rm -rf "$work"' EXIT
+
+# the tree: copies of fixtures/pages in numbered folders until it holds min_mb
+page_bytes=$(cat fixtures/pages/* | wc -c)
+copies=$(( (min_mb * 1000000 + page_bytes - 1) / page_bytes ))
+for i in $(seq 1 "$copies"); do
+    mkdir -p "$work/in/$((i % 100))/$i"
+    cp fixtures/pages/* "$work/in/$((i % 100))/$i/"
+done
+files=$(find "$work/in" -type f | wc -l)
+bytes=$(find "$work/in" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
+mb=$(awk "BEGIN {printf \"%.1f\", $bytes / 1e6}")
+echo "tree: $files pages, $mb MB ($(nproc) cores)"
+
+# best of $runs for a fresh conversion (empty OUT) at a given -j; prints seconds
+best() {
+    local jobs=$1 best=""
+    for _ in $(seq 1 "$runs"); do
+        rm -rf "$work/out"
+        local start end
+        start=$(date +%s.%N)
+        "$bin" "$work/in" -o "$work/out" -q -j "$jobs"
+        end=$(date +%s.%N)
+        best=$(awk -v a="$best" -v b="$(awk "BEGIN {print $end - $start}")" 'BEGIN {if (a == "" || b < a) print b; else print a}')
+    done
+    echo "$best"
+}
+
+t1=$(best 1)
+t2=$(best 2)
+tall=$(best "$(nproc)")
+rss=$( { /usr/bin/time -v "$bin" "$work/in" -o "$work/out-rss" -q -j 2 ; } 2>&1 | awk -F: '/Maximum resident/ {gsub(/ /, "", $2); print $2}')
+awk -v mb="$mb" -v t1="$t1" -v t2="$t2" -v ta="$tall" -v n="$(nproc)" -v rss="$rss" 'BEGIN {
+    printf "batch -j 1: %6.1f MB/s (%.2f s)\n", mb / t1, t1
+    printf "batch -j 2: %6.1f MB/s (%.2f s), speed-up %.2fx\n", mb / t2, t2, t1 / t2
+    printf "batch -j %d: %6.1f MB/s (%.2f s), speed-up %.2fx\n", n, mb / ta, ta, t1 / ta
+    printf "peak RSS at -j 2: %.1f MiB\n", rss / 1024
+}'
+
+# one page through standard input, start-up included: mean of 200 runs
+page=fixtures/pages/000_7bdf76efb00067fa.txt
+start=$(date +%s.%N)
+for _ in $(seq 1 200); do "$bin" -q - < "$page" > /dev/null; done
+end=$(date +%s.%N)
+awk -v s="$start" -v e="$end" 'BEGIN {printf "one page via stdin: %.2f ms per run\n", (e - s) * 1000 / 200}'
