@@ -177,7 +177,13 @@ fn input_has_replacement(input: &[u8]) -> bool {
     if text.contains('\u{fffd}') || input.contains(&0) {
         return true;
     }
-    let document = cdt2md::parse::parse_html(&text);
+    // the HTML the converter parses: below the header, nesting bounded
+    let Ok(decoded) = cdt2md::encoding::decode(input) else {
+        return false;
+    };
+    let page = cdt2md::page::split(&decoded.text);
+    let (html, _) = cdt2md::depth::bound(&page.html);
+    let document = cdt2md::parse::parse_html(&html);
     let mut found = false;
     cdt2md::dom::for_each_descendant(&document, |node| {
         found = match &node.data {

@@ -12,12 +12,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use clap::Parser;
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::batch::{self, Config, Outcome, Shard, Status, Summary};
-use crate::convert::{Options, convert};
+use crate::convert::{FrontMatter, ImageUrls, Options, convert};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -34,6 +34,13 @@ Examples:
   Split a big archive over 4 CI jobs (this is job 2):
     cdt2md archive/ -o markdown/ --shard 2/4
 
+  A Hugo site's content, TOML front matter (Hugo reserves the key `url`):
+    cdt2md archive/ -o site/content/posts --front-matter toml --rename-key url=original_url
+
+  Shell completions and the manual page:
+    cdt2md completions bash > ~/.local/share/bash-completion/completions/cdt2md
+    cdt2md man > ~/.local/share/man/man1/cdt2md.1
+
 Exit status: 0 all converted (or up to date), 1 a page failed or output is stale, missing or
 orphaned, 2 usage error.";
 
@@ -42,9 +49,13 @@ orphaned, 2 usage error.";
     name = "cdt2md",
     version,
     about = "Convert saved China Digital Times pages to clean Markdown with YAML front matter",
-    after_help = EXAMPLES
+    after_help = EXAMPLES,
+    args_conflicts_with_subcommands = true
 )]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
+
     /// Saved pages or folders of them. Without -o: one page, `-` or nothing for standard input.
     #[arg(value_name = "INPUT")]
     inputs: Vec<PathBuf>,
@@ -90,13 +101,68 @@ struct Args {
     #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
     max_size: u64,
 
-    /// Write the title as a `# ` heading instead of YAML front matter.
-    #[arg(long)]
+    /// Front matter: YAML, TOML (`+++`, for Hugo), or none (the title becomes a `# ` heading).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Yaml)]
+    front_matter: Format,
+
+    /// Same as --front-matter none.
+    #[arg(long, hide = true)]
     no_front_matter: bool,
+
+    /// Also write the title as a `# ` heading above the body.
+    #[arg(long)]
+    title_heading: bool,
+
+    /// Keep the archive card in the body too, as a table.
+    #[arg(long)]
+    keep_card: bool,
+
+    /// Point images at a mirror: https://HOST/PATH becomes URL/PATH.
+    #[arg(long, value_name = "URL", conflicts_with = "rewrite_images")]
+    image_base: Option<String>,
+
+    /// Point images at local copies: https://HOST/PATH becomes DIR/HOST/PATH (the layout of
+    /// wget --mirror and similar tools); DIR is written as given, relative paths included.
+    #[arg(long, value_name = "DIR")]
+    rewrite_images: Option<String>,
+
+    /// Rename a front matter key; repeatable. Hugo reserves `url` for a page's own address:
+    /// use --rename-key url=original_url there.
+    #[arg(long, value_name = "FROM=TO", value_parser = parse_rename)]
+    rename_key: Vec<(String, String)>,
 
     /// Print nothing but errors.
     #[arg(short, long)]
     quiet: bool,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff).
+    Man,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Yaml,
+    Toml,
+    None,
+}
+
+fn parse_rename(text: &str) -> Result<(String, String), String> {
+    let (from, to) = text
+        .split_once('=')
+        .ok_or_else(|| "expected FROM=TO, like url=original_url".to_string())?;
+    let (from, to) = (from.trim(), to.trim());
+    if from.is_empty() || to.is_empty() {
+        return Err("both keys are needed: FROM=TO".to_string());
+    }
+    Ok((from.to_string(), to.to_string()))
 }
 
 fn parse_shard(text: &str) -> Result<Shard, String> {
@@ -152,12 +218,50 @@ pub fn run() -> ExitCode {
             };
         }
     };
+    if let Some(command) = &args.command {
+        return run_command(command);
+    }
+    let front_matter = match (args.no_front_matter, args.front_matter) {
+        (true, _) | (_, Format::None) => FrontMatter::None,
+        (false, Format::Yaml) => FrontMatter::Yaml,
+        (false, Format::Toml) => FrontMatter::Toml,
+    };
+    let images = match (&args.image_base, &args.rewrite_images) {
+        (Some(base), _) => ImageUrls::Base(base.clone()),
+        (None, Some(dir)) => ImageUrls::Mirror(dir.clone()),
+        (None, None) => ImageUrls::AsWritten,
+    };
     let options = Options {
-        front_matter: !args.no_front_matter,
+        front_matter,
+        title_heading: args.title_heading,
+        keep_card: args.keep_card,
+        images,
+        rename_keys: args.rename_key.clone(),
     };
     match &args.output {
         Some(_) => run_batch(&args, options),
         None => run_single(&args, options),
+    }
+}
+
+/// `completions` and `man`, generated from the same definition as the parser.
+fn run_command(command: &Command) -> ExitCode {
+    let mut cli = Args::command();
+    let mut stdout = io::stdout().lock();
+    let written = match command {
+        Command::Completions { shell } => {
+            clap_complete::generate(*shell, &mut cli, "cdt2md", &mut stdout);
+            Ok(())
+        }
+        Command::Man => clap_mangen::Man::new(cli).render(&mut stdout),
+    };
+    match written.and_then(|()| stdout.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("cdt2md: cannot write: {err}");
+            ExitCode::from(1)
+        }
     }
 }
 

@@ -6,16 +6,40 @@ use crate::front_matter::{self, Metadata};
 use crate::page::{self, Header};
 use crate::{clean, dates, depth, dom, encoding, markdown, parse};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How a page is written. The default is YAML front matter and the article, images at their
+/// own URLs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
-    /// Write YAML front matter; without it the title becomes a `# ` heading.
-    pub front_matter: bool,
+    pub front_matter: FrontMatter,
+    /// The title as a `# ` heading above the body (always so without front matter).
+    pub title_heading: bool,
+    /// The archive card kept in the body too, as a table.
+    pub keep_card: bool,
+    /// Where image URLs point.
+    pub images: ImageUrls,
+    /// Front matter keys renamed (`url` → `original_url`, say: Hugo reserves `url`).
+    pub rename_keys: Vec<(String, String)>,
 }
 
-impl Default for Options {
-    fn default() -> Self {
-        Options { front_matter: true }
-    }
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FrontMatter {
+    #[default]
+    Yaml,
+    /// `+++`-delimited TOML, which Hugo reads too.
+    Toml,
+    /// None: the title becomes a `# ` heading.
+    None,
+}
+
+/// Image URL rewriting, for archives whose images are mirrored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ImageUrls {
+    #[default]
+    AsWritten,
+    /// `https://HOST/PATH` → `BASE/PATH`.
+    Base(String),
+    /// `https://HOST/PATH` → `DIR/HOST/PATH`, the layout mirroring tools write.
+    Mirror(String),
 }
 
 /// A converted page.
@@ -62,9 +86,18 @@ pub fn convert(bytes: &[u8], options: &Options) -> Result<Converted, PageError> 
     }
     clean::clean(&body, &mut warnings);
 
+    let card_table = card
+        .as_ref()
+        .filter(|_| options.keep_card)
+        .map(markdown::card_table);
     let metadata = metadata(&page.header, card, footer, head, &mut warnings);
-    let body_md = markdown::to_markdown(&body, metadata.url.as_deref());
-    let markdown = assemble(&metadata, &body_md, options);
+    let images = match &options.images {
+        ImageUrls::AsWritten => markdown::Images::AsWritten,
+        ImageUrls::Base(base) => markdown::Images::Base(base),
+        ImageUrls::Mirror(dir) => markdown::Images::Mirror(dir),
+    };
+    let body_md = markdown::to_markdown(&body, metadata.url.as_deref(), images);
+    let markdown = assemble(&metadata, card_table.as_deref(), &body_md, options);
     Ok(Converted {
         metadata,
         markdown,
@@ -137,20 +170,25 @@ fn page_date(
     None
 }
 
-fn assemble(metadata: &Metadata, body: &str, options: &Options) -> String {
-    let mut out = String::with_capacity(body.len() + 512);
-    if options.front_matter {
-        out.push_str(&front_matter::to_yaml(metadata));
-    } else if let Some(title) = &metadata.title {
-        out.push_str("# ");
-        out.push_str(&markdown::heading_text(title));
-        out.push('\n');
+fn assemble(metadata: &Metadata, card: Option<&str>, body: &str, options: &Options) -> String {
+    let mut out = String::with_capacity(body.len() + 1024);
+    match options.front_matter {
+        FrontMatter::Yaml => out.push_str(&front_matter::to_yaml(metadata, &options.rename_keys)),
+        FrontMatter::Toml => out.push_str(&front_matter::to_toml(metadata, &options.rename_keys)),
+        FrontMatter::None => {}
     }
-    if !body.is_empty() {
+    let heading = options.title_heading || options.front_matter == FrontMatter::None;
+    let title = metadata.title.as_deref().filter(|_| heading);
+    let blocks = title
+        .map(|t| format!("# {}\n", markdown::heading_text(t)))
+        .into_iter()
+        .chain(card.map(|table| format!("{table}\n")))
+        .chain((!body.is_empty()).then(|| body.to_string()));
+    for block in blocks {
         if !out.is_empty() {
             out.push('\n');
         }
-        out.push_str(body);
+        out.push_str(&block);
     }
     out
 }

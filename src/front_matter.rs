@@ -72,16 +72,24 @@ impl Metadata {
     }
 }
 
+/// `key`, or what `renames` turns it into.
+fn renamed<'a>(key: &'a str, renames: &'a [(String, String)]) -> &'a str {
+    renames
+        .iter()
+        .find(|(from, _)| from == key)
+        .map_or(key, |(_, to)| to.as_str())
+}
+
 /// The front matter block, `---` lines included, ending in a newline. With nothing to say it
 /// is `{}`, an empty mapping: two `---` lines in a row are read as something else by tools
-/// that split front matter naively.
-pub fn to_yaml(meta: &Metadata) -> String {
+/// that split front matter naively. Keys are renamed as `renames` says.
+pub fn to_yaml(meta: &Metadata, renames: &[(String, String)]) -> String {
     let mut out = String::from("---\n");
     if meta.fields().is_empty() {
         out.push_str("{}\n");
     }
     for (key, value) in meta.fields() {
-        out.push_str(key);
+        write_key(renamed(key, renames), &mut out);
         out.push(':');
         match value {
             Value::Text(text) => {
@@ -99,10 +107,77 @@ pub fn to_yaml(meta: &Metadata) -> String {
     }
     out.push_str("---\n");
     debug_assert!(
-        round_trips(&out, meta),
+        !renames.is_empty() || round_trips(&out, meta),
         "front matter does not round-trip:\n{out}"
     );
     out
+}
+
+/// A key as written: bare when it is a plain name, quoted otherwise (a renamed key can be
+/// anything).
+fn write_key(key: &str, out: &mut String) {
+    let bare = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && is_plain_safe(key);
+    if bare {
+        out.push_str(key);
+    } else {
+        write_double_quoted(key, out);
+    }
+}
+
+/// The same fields as TOML front matter, between `+++` lines: every value a basic string or
+/// an array of them.
+pub fn to_toml(meta: &Metadata, renames: &[(String, String)]) -> String {
+    let mut out = String::from("+++\n");
+    for (key, value) in meta.fields() {
+        let key = renamed(key, renames);
+        let bare = !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if bare {
+            out.push_str(key);
+        } else {
+            write_toml_string(key, &mut out);
+        }
+        out.push_str(" = ");
+        match value {
+            Value::Text(text) => write_toml_string(text, &mut out),
+            Value::List(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    write_toml_string(item, &mut out);
+                }
+                out.push(']');
+            }
+        }
+        out.push('\n');
+    }
+    out.push_str("+++\n");
+    out
+}
+
+/// A TOML basic string: quotes, backslashes and control characters escaped.
+fn write_toml_string(text: &str, out: &mut String) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 fn write_scalar(text: &str, out: &mut String) {
@@ -248,7 +323,7 @@ mod tests {
             ..Metadata::default()
         };
         assert_eq!(
-            to_yaml(&meta),
+            to_yaml(&meta, &[]),
             "---\n\
              title: Tiktok难民涌入小红书，别高兴的太早\n\
              headline: 声道｜Tiktok难民涌入小红书，别高兴的太早\n\
@@ -383,7 +458,7 @@ mod tests {
                 tags: vec![s.to_string(), "ok".to_string()],
                 ..Metadata::default()
             };
-            let yaml = to_yaml(&meta);
+            let yaml = to_yaml(&meta, &[]);
             assert!(round_trips(&yaml, &meta), "{s:?} → {yaml}");
             assert_eq!(yaml.matches('\n').count(), 6, "one line per value: {yaml}");
         }
@@ -391,7 +466,7 @@ mod tests {
 
     #[test]
     fn empty_metadata_is_an_empty_block() {
-        let yaml = to_yaml(&Metadata::default());
+        let yaml = to_yaml(&Metadata::default(), &[]);
         assert_eq!(yaml, "---\n{}\n---\n");
         assert!(round_trips(&yaml, &Metadata::default()));
     }

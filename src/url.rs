@@ -154,6 +154,27 @@ fn remove_dot_segments(path: &str) -> String {
     }
 }
 
+/// The host and path of an absolute `http(s)` URL.
+fn host_and_path(url: &str) -> Option<(&str, &str)> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let slash = rest.find('/').unwrap_or(rest.len());
+    Some((&rest[..slash], rest[slash..].trim_start_matches('/')))
+}
+
+/// `https://HOST/PATH` → `BASE/PATH` (images mirrored under another address).
+pub fn rebase(url: &str, base: &str) -> Option<String> {
+    let (_, path) = host_and_path(url)?;
+    Some(format!("{}/{path}", base.trim_end_matches('/')))
+}
+
+/// `https://HOST/PATH` → `DIR/HOST/PATH` (images saved by a mirroring tool).
+pub fn mirror(url: &str, dir: &str) -> Option<String> {
+    let (host, path) = host_and_path(url)?;
+    Some(format!("{}/{host}/{path}", dir.trim_end_matches('/')))
+}
+
 /// The page to link to for an embedded player: YouTube embeds become their watch pages,
 /// protocol-relative URLs get `https:`; other players keep their URL, which plays the video.
 pub fn embed_target(src: &str) -> String {
@@ -249,6 +270,20 @@ mod tests {
         assert!(!is_executable("data:image/png;base64,xx"));
         assert!(!is_executable("https://x.net/javascript:"));
         assert!(!is_executable("/relative"));
+    }
+
+    #[test]
+    fn image_mappings() {
+        let src = "https://chinadigitaltimes.net/chinese/files/2025/01/a.png";
+        assert_eq!(
+            rebase(src, "https://mirror.example/cdt/").as_deref(),
+            Some("https://mirror.example/cdt/chinese/files/2025/01/a.png")
+        );
+        assert_eq!(
+            mirror(src, "../images").as_deref(),
+            Some("../images/chinadigitaltimes.net/chinese/files/2025/01/a.png")
+        );
+        assert_eq!(rebase("files/a.png", "https://m/"), None);
     }
 
     #[test]

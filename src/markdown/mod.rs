@@ -23,11 +23,22 @@ use escape::Ctx;
 use inline::{Emph, Inline};
 use table::Table;
 
+/// Where image URLs point in the Markdown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Images<'a> {
+    AsWritten,
+    /// `https://HOST/PATH` → `BASE/PATH`.
+    Base(&'a str),
+    /// `https://HOST/PATH` → `DIR/HOST/PATH`.
+    Mirror(&'a str),
+}
+
 /// Converts the children of `root` (the cleaned `<body>`) to Markdown. `base_url` makes
 /// relative links absolute.
-pub fn to_markdown(root: &Handle, base_url: Option<&str>) -> String {
+pub fn to_markdown(root: &Handle, base_url: Option<&str>, images: Images<'_>) -> String {
     let base = base_url.and_then(url::base);
     let mut writer = Writer::new(base.as_deref());
+    writer.images = images;
     writer.blocks = BlockWriter::with_capacity(TYPICAL_OUTPUT);
     writer.walk(root);
     writer.finish()
@@ -83,6 +94,7 @@ struct Writer<'a> {
     /// The last list closed: container depth, blocks written by then, marker. A list that
     /// follows it directly must use the other marker or CommonMark merges the two.
     last_list: Option<(usize, usize, char)>,
+    images: Images<'a>,
 }
 
 impl<'a> Writer<'a> {
@@ -96,6 +108,7 @@ impl<'a> Writer<'a> {
             lists: Vec::new(),
             table: None,
             last_list: None,
+            images: Images::AsWritten,
         }
     }
 
@@ -444,7 +457,11 @@ impl<'a> Writer<'a> {
 
     fn image(&mut self, node: &Handle) {
         let src = match dom::attr(node, "src").map(|s| url::target(&s, self.base)) {
-            Some(url::Target::Url(src)) if !src.is_empty() => src,
+            Some(url::Target::Url(src)) if !src.is_empty() => match self.images {
+                Images::AsWritten => src,
+                Images::Base(base) => url::rebase(&src, base).unwrap_or(src),
+                Images::Mirror(dir) => url::mirror(&src, dir).unwrap_or(src),
+            },
             _ => return,
         };
         let alt = dom::attr(node, "alt")
@@ -626,6 +643,43 @@ fn collapse(text: &str) -> String {
 /// Room for a typical article's Markdown from the start, so the output is not regrown a dozen
 /// times on the way.
 const TYPICAL_OUTPUT: usize = 16 * 1024;
+
+/// The archive card as a two-column table (`--keep-card`).
+pub fn card_table(card: &crate::card::Card) -> String {
+    let cell = |text: &str, url: Option<&str>| {
+        let mut inline = Inline::new();
+        if let Some(url) = url {
+            inline.push_link(url.to_string(), None);
+        }
+        inline.text(text);
+        if url.is_some() {
+            inline.pop_wrapper();
+        }
+        render::line(inline.finish(), Ctx::Cell)
+    };
+    let mut rows: Vec<(&str, String)> = Vec::new();
+    let mut add = |label: &'static str, text: Option<&str>, url: Option<&str>| {
+        if let Some(text) = text.filter(|t| !t.is_empty()) {
+            rows.push((label, cell(text, url)));
+        }
+    };
+    add("标题", card.title.as_deref(), None);
+    add("作者", card.author.as_deref(), card.author_url.as_deref());
+    add("发表日期", card.date.as_deref(), None);
+    add("来源", card.source.as_deref(), card.source_url.as_deref());
+    let topics = card.topics.join("、");
+    add("主题归类", Some(&topics), None);
+    let collections = card.collections.join("、");
+    add("CDS收藏", Some(&collections), None);
+    let mut table = table::Table::default();
+    table.push_cell("CDT 档案卡".to_string(), 2, 1);
+    for (label, value) in rows {
+        table.start_row();
+        table.push_cell(label.to_string(), 1, 1);
+        table.push_cell(value, 1, 1);
+    }
+    table.to_markdown().unwrap_or_default()
+}
 
 /// Plain text written as the content of an ATX heading (a page title above the body).
 pub fn heading_text(text: &str) -> String {

@@ -456,7 +456,8 @@ pub fn parses_to_replacement_char(raw: &[u8]) -> bool {
     if raw.contains('\u{fffd}') {
         return true;
     }
-    let document = parse(&raw);
+    // the HTML below the header, which is what gets parsed
+    let document = parse(&split_page(&raw));
     let mut all = Vec::new();
     descendants(&document, &mut all);
     all.iter().any(|n| match &n.data {

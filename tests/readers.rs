@@ -1,0 +1,297 @@
+//! The output in the tools people read it with: a Hugo site built from the converted fixtures,
+//! and pandoc reading every output file.
+//!
+//! Hugo and pandoc come from Debian packages that `.ci/run` installs. Where they are missing
+//! these tests say so and pass, unless `CDT2MD_REQUIRE_READERS` is set (as `.ci/run` sets it):
+//! then a missing tool fails the run rather than skipping it silently.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use assert_cmd::Command;
+
+fn cdt2md() -> Command {
+    Command::cargo_bin("cdt2md").expect("binary is built")
+}
+
+/// Whether `tool` runs here; a missing tool fails only where it is required.
+fn available(tool: &str) -> bool {
+    let found = Process::new(tool)
+        .arg(if tool == "hugo" {
+            "version"
+        } else {
+            "--version"
+        })
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CDT2MD_REQUIRE_READERS").is_none(),
+            "{tool} is required here (CDT2MD_REQUIRE_READERS) but not installed"
+        );
+        eprintln!("SKIPPED: {tool} is not installed (apt-get install {tool})");
+    }
+    found
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.path().strip_prefix(from).expect("inside"));
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// A Hugo site whose content is the fixtures converted with `args`; returns its `public/`.
+fn build_site(dir: &Path, args: &[&str]) -> PathBuf {
+    let site = dir.join("site");
+    copy_dir(Path::new("fixtures/hugo"), &site);
+    cdt2md()
+        .args(["fixtures/pages", "-o"])
+        .arg(site.join("content/posts"))
+        .args(args)
+        .assert()
+        .success();
+    let output = Process::new("hugo")
+        .arg("--source")
+        .arg(&site)
+        .arg("--panicOnWarning")
+        .output()
+        .expect("hugo runs");
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "hugo failed:\n{log}");
+    assert!(
+        !log.contains("WARN") && !log.contains("ERROR"),
+        "hugo reported problems:\n{log}"
+    );
+    site.join("public")
+}
+
+fn read(path: impl AsRef<Path>) -> String {
+    fs::read_to_string(path.as_ref()).unwrap_or_else(|e| panic!("{}: {e}", path.as_ref().display()))
+}
+
+#[test]
+fn hugo_builds_the_converted_fixtures_from_their_front_matter() {
+    if !available("hugo") {
+        return;
+    }
+    for format in ["yaml", "toml"] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        // Hugo reserves `url` for a page's own address.
+        let public = build_site(
+            dir.path(),
+            &["--front-matter", format, "--rename-key", "url=original_url"],
+        );
+        let seed = read(public.join("posts/000_7bdf76efb00067fa/index.html"));
+        assert!(
+            seed.contains("<title>Tiktok难民涌入小红书，别高兴的太早</title>"),
+            "{format}"
+        );
+        assert!(seed.contains("<time>2025-01-14</time>"), "{format}");
+        assert!(
+            seed.contains(r#"<li class="topic">Tiktok难民</li>"#),
+            "{format}"
+        );
+        assert!(
+            seed.contains("<strong>文丨陈白</strong>"),
+            "{format}: the body is rendered"
+        );
+
+        let rss = read(public.join("posts/399702/index.html"));
+        assert!(rss.contains("<time>2020-07-01</time>"), "{format}");
+        assert!(rss.contains(r#"<li class="tag">性别失调</li>"#), "{format}");
+
+        // taxonomy pages list the pages that carry the term
+        let topic = read(public.join("topics/tiktok难民/index.html"));
+        assert!(
+            topic.contains("Tiktok难民涌入小红书，别高兴的太早"),
+            "{format}"
+        );
+        let tag = read(public.join("tags/性别失调/index.html"));
+        assert!(tag.contains("中国女孩消失数量全球第一"), "{format}");
+        let collection = read(public.join("collections/时间馆/index.html"));
+        assert!(collection.contains("Tiktok难民涌入小红书"), "{format}");
+        // values YAML 1.1 would misread are still strings
+        assert!(public.join("tags/yes/index.html").exists(), "{format}");
+        assert!(
+            public.join("tags/2021-03-02/index.html").exists(),
+            "{format}"
+        );
+    }
+}
+
+/// Pandoc's inline AST (JSON) back to plain text.
+fn stringify(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Array(items) => items.iter().map(stringify).collect(),
+        serde_json::Value::Object(node) => {
+            let content = node.get("c");
+            match node.get("t").and_then(|t| t.as_str()) {
+                Some("Str") => content.and_then(|c| c.as_str()).unwrap_or("").to_string(),
+                Some("Space" | "SoftBreak") => " ".to_string(),
+                Some("Quoted") => {
+                    let (open, close) = match content.and_then(|c| c[0]["t"].as_str()) {
+                        Some("SingleQuote") => ("'", "'"),
+                        _ => ("\"", "\""),
+                    };
+                    format!(
+                        "{open}{}{close}",
+                        content.map(|c| stringify(&c[1])).unwrap_or_default()
+                    )
+                }
+                Some("MetaString") => content.and_then(|c| c.as_str()).unwrap_or("").to_string(),
+                _ => content.map(stringify).unwrap_or_default(),
+            }
+        }
+        serde_json::Value::String(s) => s.clone(),
+        _ => String::new(),
+    }
+}
+
+fn pandoc(args: &[&str], input: &str) -> String {
+    let mut child = Process::new("pandoc")
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("pandoc runs");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(input.as_bytes()).expect("write");
+    }
+    let output = child.wait_with_output().expect("pandoc finishes");
+    assert!(
+        output.status.success(),
+        "pandoc {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8")
+}
+
+/// Link targets and image sources of rendered HTML, in order, percent-decoded.
+fn html_urls(html: &str) -> (Vec<String>, Vec<String>) {
+    use html5ever::tendril::TendrilSink;
+    let dom = html5ever::parse_document(markup5ever_rcdom::RcDom::default(), Default::default())
+        .one(html);
+    let (mut links, mut images) = (Vec::new(), Vec::new());
+    cdt2md::dom::for_each_descendant(&dom.document, |n| {
+        if let Some(href) = cdt2md::dom::is_tag(n, &html5ever::local_name!("a"))
+            .then(|| cdt2md::dom::attr_string(n, "href"))
+            .flatten()
+        {
+            links.push(decode(&href));
+        }
+        if let Some(src) = cdt2md::dom::is_tag(n, &html5ever::local_name!("img"))
+            .then(|| cdt2md::dom::attr_string(n, "src"))
+            .flatten()
+        {
+            images.push(decode(&src));
+        }
+        cdt2md::dom::Walk::Continue
+    });
+    (links, images)
+}
+
+fn decode(url: &str) -> String {
+    let bytes = url.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = url.get(i + 1..i + 3)
+            && let Ok(byte) = u8::from_str_radix(hex, 16)
+        {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Link targets and image sources as pulldown-cmark reads the body.
+fn markdown_urls(body: &str) -> (Vec<String>, Vec<String>) {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let (mut links, mut images) = (Vec::new(), Vec::new());
+    for event in Parser::new_ext(body, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. }) => links.push(decode(&dest_url)),
+            Event::Start(Tag::Image { dest_url, .. }) => images.push(decode(&dest_url)),
+            _ => {}
+        }
+    }
+    (links, images)
+}
+
+#[test]
+fn pandoc_reads_every_output_with_its_metadata_links_and_images() {
+    if !available("pandoc") {
+        return;
+    }
+    let mut checked = 0;
+    for entry in fs::read_dir("fixtures/expected").expect("goldens") {
+        let path = entry.expect("entry").path();
+        let markdown = read(&path);
+        let (yaml, body) = common::split_front_matter(&markdown);
+        let name = path.display();
+
+        // pandoc's Markdown with its YAML metadata block: the same values
+        let ast: serde_json::Value =
+            serde_json::from_str(&pandoc(&["-f", "markdown", "-t", "json"], &markdown))
+                .expect("pandoc JSON");
+        let meta = ast["meta"].as_object().expect("meta");
+        let front: serde_yaml::Mapping =
+            serde_yaml::from_str(yaml.expect("front matter")).expect("YAML");
+        assert_eq!(meta.len(), front.len(), "{name}: keys");
+        for (key, value) in &front {
+            let key = key.as_str().expect("key");
+            let got = &meta[key];
+            match value {
+                serde_yaml::Value::String(text) => {
+                    assert_eq!(stringify(got).trim(), text.trim(), "{name}: {key}")
+                }
+                serde_yaml::Value::Sequence(items) => {
+                    let want: Vec<&str> = items.iter().filter_map(|i| i.as_str()).collect();
+                    let got: Vec<String> = got["c"]
+                        .as_array()
+                        .expect("MetaList")
+                        .iter()
+                        .map(stringify)
+                        .collect();
+                    assert_eq!(got, want, "{name}: {key}");
+                }
+                other => panic!("{name}: {key}: {other:?}"),
+            }
+        }
+
+        // CommonMark readers: the body parses, with the same links and images
+        let expected = markdown_urls(body);
+        // (GFM's bare-URL autolinks are off: they turn URLs that were plain text in the page
+        // into links, and that is the reader's extension, not the converter's output)
+        for reader in ["commonmark_x", "gfm-autolink_bare_uris"] {
+            // no highlighting: it would add line anchors (`#cb1-1`) to code blocks
+            let html = pandoc(&["-f", reader, "-t", "html", "--no-highlight"], body);
+            assert_eq!(html_urls(&html), expected, "{name}: {reader}");
+        }
+        // and the whole file, front matter included, parses too
+        pandoc(&["-f", "commonmark_x", "-t", "html"], &markdown);
+        checked += 1;
+    }
+    assert!(checked >= 17);
+}
