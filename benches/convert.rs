@@ -11,16 +11,14 @@
 //! and the ratios convert/parse and convert/htmd printed: machines here are noisy, and only
 //! ratios from one run mean anything.
 //!
+//! All three run on the system allocator, as the command line does (see `src/main.rs`).
+//!
 //! `cargo bench` runs all; `cargo bench -- ratios` prints only the ratios.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput};
-
-// The same allocator as the command line, for all three.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use html5ever::tendril::TendrilSink;
 
 struct Corpus {

@@ -55,6 +55,22 @@ awk -v mb="$mb" -v t1="$t1" -v t2="$t2" -v ta="$tall" -v n="$(nproc)" -v rss="$r
     printf "peak RSS at -j 2: %.1f MiB\n", rss / 1024
 }'
 
+# Memory with the largest pages: 16 dense 1 MB pages (a paragraph with bold and a link every
+# 110 bytes, about the worst markup density for the DOM) among a copy of the fixtures.
+mkdir -p "$work/big"
+cp fixtures/pages/* "$work/big/"
+LC_ALL=C awk 'BEGIN {
+    for (i = 1; size < 999000; i++) {
+        line = sprintf("<p>段落 %d <b>粗体</b> <a href=\"https://example.org/%d\">链接</a> 文字文字文字文字文字文字</p>\n", i, i)
+        size += length(line); printf "%s", line
+    }
+}' > "$work/big/dense-01.html"
+for i in $(seq 2 16); do cp "$work/big/dense-01.html" "$work/big/dense-$i.html"; done
+for jobs in 1 2; do
+    rss=$( { /usr/bin/time -v "$bin" "$work/big" -o "$work/out-big-$jobs" -q -j "$jobs" ; } 2>&1 | awk -F: '/Maximum resident/ {gsub(/ /, "", $2); print $2}')
+    awk -v r="$rss" -v j="$jobs" 'BEGIN {printf "peak RSS with 1 MB pages at -j %d: %.1f MiB\n", j, r / 1024}'
+done
+
 # one page through standard input, start-up included: mean of 200 runs
 page=fixtures/pages/000_7bdf76efb00067fa.txt
 start=$(date +%s.%N)

@@ -9,7 +9,7 @@
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
 use globset::GlobSet;
@@ -414,6 +414,23 @@ pub fn output_path(output: &Path, relative: &Path) -> PathBuf {
     output.join(relative).with_extension("md")
 }
 
+/// Pages above this size convert one at a time. Memory, not time, is what they cost: the DOM
+/// of a dense 1 MB page takes about 20 MB, so two or sixteen at once would break the flat
+/// memory budget (32 MiB for any batch of pages up to 1 MB). Small pages never wait.
+const BIG_PAGE: usize = 256 * 1024;
+static BIG_PAGES: Mutex<()> = Mutex::new(());
+
+/// Hands the memory a big page's DOM used back to the system. Taking turns alone is not enough
+/// with glibc: each thread allocates from its own arena and keeps what it freed, so the peak
+/// would be one big page per thread all the same.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free memory to the system; it touches no live allocation.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 fn process(config: &Config, roots: &[Root], output_root: Option<&Path>, job: &Job) -> Outcome {
     let start = Instant::now();
     if job.kind == Kind::Other {
@@ -437,9 +454,17 @@ fn process(config: &Config, roots: &[Root], output_root: Option<&Path>, job: &Jo
     if let Err(reason) = may_write(roots, job, &output, existing.as_ref()) {
         return fail(reason);
     }
-    let converted = match convert(&bytes, &config.options) {
-        Ok(converted) => converted,
-        Err(err) => return fail(err.to_string()),
+    let converted = {
+        let _turn = (bytes.len() > BIG_PAGE)
+            .then(|| BIG_PAGES.lock().unwrap_or_else(PoisonError::into_inner));
+        let converted = convert(&bytes, &config.options);
+        if bytes.len() > BIG_PAGE {
+            release_free_memory();
+        }
+        match converted {
+            Ok(converted) => converted,
+            Err(err) => return fail(err.to_string()),
+        }
     };
     let unchanged = existing
         .as_ref()

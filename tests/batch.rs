@@ -174,6 +174,44 @@ fn output_is_identical_for_any_number_of_jobs() {
 }
 
 #[test]
+fn big_pages_take_turns_and_convert_like_the_rest() {
+    // Pages above 256 KiB convert one at a time to bound memory; they still all convert, the
+    // same at any -j, among small pages converting in parallel.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("in");
+    fs::create_dir_all(&input).expect("mkdir");
+    let paragraphs: String = (0..4000)
+        .map(|i| {
+            format!("<p>段落 {i} <b>粗体</b> <a href=\"https://example.org/{i}\">链接</a></p>\n")
+        })
+        .collect();
+    for k in 0..4 {
+        fs::write(input.join(format!("big-{k}.html")), &paragraphs).expect("write");
+        fs::write(
+            input.join(format!("small-{k}.html")),
+            fixture("399702.html"),
+        )
+        .expect("write");
+    }
+    assert!(paragraphs.len() > 256 * 1024);
+    let (one, four) = (dir.path().join("one"), dir.path().join("four"));
+    for (jobs, out) in [("1", &one), ("4", &four)] {
+        cdt2md()
+            .arg(&input)
+            .arg("-o")
+            .arg(out)
+            .args(["-j", jobs, "-q"])
+            .assert()
+            .success();
+    }
+    let outputs = snapshot(&four);
+    assert_eq!(snapshot(&one), outputs);
+    assert_eq!(outputs.len(), 8);
+    let big = String::from_utf8(outputs[Path::new("big-3.md")].clone()).expect("UTF-8");
+    assert!(big.contains("段落 3999 **粗体** [链接](https://example.org/3999)"));
+}
+
+#[test]
 fn check_passes_after_conversion_and_fails_after_edits() {
     let dir = archive();
     let input = dir.path().join("in");
