@@ -17,42 +17,10 @@ fn cdt2md() -> Command {
     Command::cargo_bin("cdt2md").expect("binary is built")
 }
 
-/// Whether `tool` runs here; a missing tool fails only where it is required.
-fn available(tool: &str) -> bool {
-    let found = Process::new(tool)
-        .arg(if tool == "hugo" {
-            "version"
-        } else {
-            "--version"
-        })
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var_os("CDT2MD_REQUIRE_READERS").is_none(),
-            "{tool} is required here (CDT2MD_REQUIRE_READERS) but not installed"
-        );
-        eprintln!("SKIPPED: {tool} is not installed (apt-get install {tool})");
-    }
-    found
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.path().strip_prefix(from).expect("inside"));
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).expect("mkdir");
-        } else {
-            fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
-
 /// A Hugo site whose content is the fixtures converted with `args`; returns its `public/`.
 fn build_site(dir: &Path, args: &[&str]) -> PathBuf {
     let site = dir.join("site");
-    copy_dir(Path::new("fixtures/hugo"), &site);
+    common::copy_dir(Path::new("fixtures/hugo"), &site);
     cdt2md()
         .args(["fixtures/pages", "-o"])
         .arg(site.join("content/posts"))
@@ -84,7 +52,7 @@ fn read(path: impl AsRef<Path>) -> String {
 
 #[test]
 fn hugo_builds_the_converted_fixtures_from_their_front_matter() {
-    if !available("hugo") {
+    if !common::tool_available("hugo") {
         return;
     }
     for format in ["yaml", "toml"] {
@@ -241,7 +209,7 @@ fn markdown_urls(body: &str) -> (Vec<String>, Vec<String>) {
 
 #[test]
 fn pandoc_reads_every_output_with_its_metadata_links_and_images() {
-    if !available("pandoc") {
+    if !common::tool_available("pandoc") {
         return;
     }
     let mut checked = 0;

@@ -2,6 +2,8 @@
 //! line that calls cdt2md, and the `run:` step of the GitHub Actions example, in order, in a
 //! copy of the repository's `fixtures/`.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 use std::process::Command;
@@ -55,30 +57,6 @@ fn shell_example(line: &str) -> Option<String> {
     };
     let calls_cdt2md = line.starts_with("cdt2md ") || line.contains("| cdt2md");
     calls_cdt2md.then_some(line)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.path().strip_prefix(from).expect("inside"));
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).expect("mkdir");
-        } else {
-            fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
-
-fn tool_available(tool: &str) -> bool {
-    let found = Command::new(tool)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        found || std::env::var_os("CDT2MD_REQUIRE_READERS").is_none(),
-        "{tool} is required here (CDT2MD_REQUIRE_READERS) but not installed"
-    );
-    found
 }
 
 /// Runs `line` with bash in `dir`, cdt2md first on PATH; returns standard output.
@@ -167,12 +145,12 @@ fn every_readme_example_runs_as_written() {
     let readme = fs::read_to_string("README.md").expect("README.md");
     let examples = examples(&readme);
     let dir = tempfile::tempdir().expect("temp dir");
-    copy_dir(Path::new("fixtures"), &dir.path().join("fixtures"));
+    common::copy_dir(Path::new("fixtures"), &dir.path().join("fixtures"));
     // the GitHub Actions example checks `archive/` against `markdown/`, which the README's
     // first example made from the same pages
-    copy_dir(Path::new("fixtures/pages"), &dir.path().join("archive"));
+    common::copy_dir(Path::new("fixtures/pages"), &dir.path().join("archive"));
 
-    let pandoc = tool_available("pandoc");
+    let pandoc = common::tool_available("pandoc");
     let mut ran = 0;
     for example in &examples {
         if example.line.contains("pandoc") && !pandoc {

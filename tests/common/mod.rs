@@ -785,3 +785,39 @@ pub fn output_emphasis(body: &str) -> Vec<(char, u8)> {
     }
     out
 }
+
+// Helpers for tests that run outside tools (Hugo, pandoc) on copies of the fixtures.
+
+/// Copies the tree `from` to `to`.
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.path().strip_prefix(from).expect("inside"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// Whether `tool` (hugo, pandoc) runs here. Missing, it is reported as SKIPPED, and fails the
+/// test where `CDT2MD_REQUIRE_READERS` is set (as `.ci/run` sets it once they are installed).
+pub fn tool_available(tool: &str) -> bool {
+    let found = std::process::Command::new(tool)
+        .arg(if tool == "hugo" {
+            "version"
+        } else {
+            "--version"
+        })
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CDT2MD_REQUIRE_READERS").is_none(),
+            "{tool} is required here (CDT2MD_REQUIRE_READERS) but not installed"
+        );
+        eprintln!("SKIPPED: {tool} is not installed (apt-get install {tool})");
+    }
+    found
+}
