@@ -455,10 +455,10 @@ fn process(config: &Config, roots: &[Root], output_root: Option<&Path>, job: &Jo
         return fail(reason);
     }
     let converted = {
-        let _turn = (bytes.len() > BIG_PAGE)
-            .then(|| BIG_PAGES.lock().unwrap_or_else(PoisonError::into_inner));
+        let big = bytes.len() > BIG_PAGE;
+        let _turn = big.then(|| BIG_PAGES.lock().unwrap_or_else(PoisonError::into_inner));
         let converted = convert(&bytes, &config.options);
-        if bytes.len() > BIG_PAGE {
+        if big {
             release_free_memory();
         }
         match converted {
