@@ -237,6 +237,7 @@ pub fn run() -> ExitCode {
         keep_card: args.keep_card,
         images,
         rename_keys: args.rename_key.clone(),
+        page_folder: None,
     };
     match &args.output {
         Some(_) => run_batch(&args, options),

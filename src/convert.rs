@@ -1,10 +1,12 @@
-//! The pipeline for one page: bytes → page → DOM → card and clean → Markdown → front matter.
+//! The pipeline for one file: bytes → text → form → for each article: DOM → metadata and
+//! cleaning → Markdown → front matter.
 
-use crate::card::{self, Card, FeedFooter, HeadMeta};
+use markup5ever_rcdom::Handle;
+
 use crate::error::PageError;
-use crate::front_matter::{self, Metadata};
-use crate::page::{self, Header};
-use crate::{clean, dates, depth, dom, encoding, markdown, parse};
+use crate::form::{self, Article, Form};
+use crate::metadata::{self, Metadata, Sources, card, footer, head};
+use crate::{clean, depth, dom, encoding, front_matter, markdown, parse};
 
 /// How a page is written. The default is YAML front matter and the article, images at their
 /// own URLs.
@@ -19,6 +21,10 @@ pub struct Options {
     pub images: ImageUrls,
     /// Front matter keys renamed (`url` → `original_url`, say: Hugo reserves `url`).
     pub rename_keys: Vec<(String, String)>,
+    /// Where the page's own folder is, seen from the folder the Markdown is written to
+    /// (`../archive`): files a browser saved beside the page (`NNN_files/a.jpg`) are then
+    /// linked there. Without it they stay as the page wrote them.
+    pub page_folder: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -42,23 +48,80 @@ pub enum ImageUrls {
     Mirror(String),
 }
 
-/// A converted page.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A converted article.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Converted {
     pub metadata: Metadata,
     /// The whole output file: front matter (or title heading) and body.
     pub markdown: String,
-    /// What was missing or had to be dropped; the page converted nonetheless.
+    /// What was missing or had to be dropped; the article converted nonetheless.
     pub warnings: Vec<String>,
-    /// The text encoding the page was read in.
+    /// The text encoding the file was read in.
     pub encoding: &'static str,
+    /// The form the article came in.
+    pub form: Form,
+    /// A file name for the article (its post id, else a slug of its URL), for the articles
+    /// of a feed or a JSON array. Not sanitised: it comes from the file's content.
+    pub name: Option<String>,
 }
 
+/// The articles of one file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    pub articles: Vec<Converted>,
+    /// A feed or a JSON array: its articles are files of a folder named after it.
+    pub collection: bool,
+}
+
+/// Converts a file that holds one article. A feed or JSON array of several is an error
+/// ([`PageError::SeveralArticles`]): use [`convert_all`] for those.
 pub fn convert(bytes: &[u8], options: &Options) -> Result<Converted, PageError> {
+    let mut document = convert_all(bytes, options)?;
+    match document.articles.len() {
+        1 => Ok(document.articles.remove(0)),
+        n => Err(PageError::SeveralArticles(n)),
+    }
+}
+
+/// Converts every article of a file.
+pub fn convert_all(bytes: &[u8], options: &Options) -> Result<Document, PageError> {
     let decoded = encoding::decode(bytes)?;
-    let page = page::split(&decoded.text);
-    let mut warnings: Vec<String> = decoded.warning.into_iter().collect();
-    let (html, flattened) = depth::bound(&page.html);
+    let contents = form::read(&decoded.text)?;
+    let articles = contents
+        .articles
+        .into_iter()
+        .map(|article| {
+            let mut converted = convert_article(article, options)?;
+            converted.encoding = decoded.encoding;
+            if let Some(warning) = &decoded.warning {
+                converted.warnings.insert(0, warning.clone());
+            }
+            Ok(converted)
+        })
+        .collect::<Result<Vec<_>, PageError>>()?;
+    Ok(Document {
+        articles,
+        collection: contents.collection,
+    })
+}
+
+/// Where the article is in the parsed tree, and what its form says around it.
+struct Located {
+    root: Handle,
+    outer: metadata::Outer,
+    head: Option<head::HeadMeta>,
+}
+
+fn convert_article(article: Article, options: &Options) -> Result<Converted, PageError> {
+    let Article {
+        form,
+        html,
+        outer,
+        wrapper,
+        name,
+        mut warnings,
+    } = article;
+    let (html, flattened) = depth::bound(&html);
     if flattened {
         warnings.push(format!(
             "nesting deeper than {} levels flattened",
@@ -66,113 +129,113 @@ pub fn convert(bytes: &[u8], options: &Options) -> Result<Converted, PageError> 
         ));
     }
     let document = parse::parse_html(&html);
-    let body = dom::body(&document);
-
-    let head = if page.has_header {
-        HeadMeta::default()
-    } else {
-        warnings.push("no header: title and URL taken from the HTML, if anywhere".to_string());
-        card::head_meta(&document)
-    };
-    let card = card::may_hold_card(&html)
-        .then(|| card::take_card(&body))
+    let located = locate(&document, form, outer, &mut warnings)?;
+    let card = (form == Form::FullPage || card::may_hold_card(&html))
+        .then(|| card::take_card(&located.root, &mut warnings))
         .flatten();
-    let footer = card::take_feed_footer(&body, &html);
+    let footer = footer::take_feed_footer(&located.root);
     if card.is_none() && footer.is_none() {
         warnings.push("no archive card".to_string());
     }
     for label in card.iter().flat_map(|c| &c.unknown_labels) {
-        warnings.push(format!("archive card label not read: {label}"));
+        warnings.push(format!(
+            "archive card label not read: {label} (kept in card_other)"
+        ));
     }
-    clean::clean(&body, &mut warnings);
-
-    let card_table = card
+    let found = clean::clean(&located.root, &html, &mut warnings);
+    let card_rows = card
         .as_ref()
         .filter(|_| options.keep_card)
-        .map(markdown::card_table);
-    let metadata = metadata(&page.header, card, footer, head, &mut warnings);
-    let images = match &options.images {
-        ImageUrls::AsWritten => markdown::Images::AsWritten,
-        ImageUrls::Base(base) => markdown::Images::Base(base),
-        ImageUrls::Mirror(dir) => markdown::Images::Mirror(dir),
+        .map(|c| card::rows(&c.metadata));
+    let sources = Sources {
+        card: card.map(|c| c.metadata),
+        footer,
+        outer: located.outer,
+        head: located.head,
+        wrapper,
+        aggregated: found.aggregated,
     };
-    let body_md = markdown::to_markdown(&body, metadata.url.as_deref(), images);
-    let markdown = assemble(&metadata, card_table.as_deref(), &body_md, options);
+    let metadata = metadata::merge(sources, &mut warnings);
+    if metadata.title.is_none() {
+        warnings.push("no title".to_string());
+    }
+    let links = markdown::Links {
+        base: metadata.url.as_deref(),
+        images: match &options.images {
+            ImageUrls::AsWritten => markdown::Images::AsWritten,
+            ImageUrls::Base(base) => markdown::Images::Base(base),
+            ImageUrls::Mirror(dir) => markdown::Images::Mirror(dir),
+        },
+        page_folder: options.page_folder.as_deref(),
+    };
+    let body_md = markdown::to_markdown(&located.root, &links);
+    if metadata.is_empty() {
+        if body_md.trim().is_empty() {
+            return Err(PageError::NotAPage(
+                "no article in it: no header, title, URL, date or card, and no text".to_string(),
+            ));
+        }
+        warnings.push(
+            "nothing to put in front matter (no header, title, URL, date or card): written without it"
+                .to_string(),
+        );
+    }
+    let table = card_rows.map(|rows| markdown::label_table("CDT 档案卡", &rows));
+    let markdown = assemble(&metadata, table.as_deref(), &body_md, options);
     Ok(Converted {
         metadata,
         markdown,
         warnings,
-        encoding: decoded.encoding,
+        encoding: "UTF-8",
+        form,
+        name,
     })
 }
 
-fn metadata(
-    header: &Header,
-    card: Option<Card>,
-    footer: Option<FeedFooter>,
-    head: HeadMeta,
+/// The element holding the article: a whole page's entry content, else the `<body>`.
+fn locate(
+    document: &Handle,
+    form: Form,
+    outer: metadata::Outer,
     warnings: &mut Vec<String>,
-) -> Metadata {
-    let card = card.unwrap_or_default();
-    let footer = footer.unwrap_or_default();
-    let title = card
-        .title
-        .clone()
-        .or_else(|| header.headline.clone().filter(|h| !h.is_empty()))
-        .or(head.title);
-    if title.is_none() {
-        warnings.push("no title".to_string());
-    }
-    let headline = header
-        .headline
-        .clone()
-        .filter(|h| !h.is_empty() && Some(h) != title.as_ref());
-    let date = page_date(&card, header, head.date.as_deref(), warnings);
-    Metadata {
-        title,
-        headline,
-        author: card.author,
-        author_url: card.author_url,
-        posted_by: footer.posted_by,
-        date,
-        source: card.source,
-        source_url: card.source_url,
-        topics: card.topics,
-        collections: card.collections,
-        tags: footer.tags,
-        url: header.url.clone().filter(|u| !u.is_empty()).or(head.url),
-        archived: header.archived_ms.and_then(dates::archived),
-    }
-}
-
-/// The card's date, else the header's `日期：` line, else the document's publication time.
-fn page_date(
-    card: &Card,
-    header: &Header,
-    head_date: Option<&str>,
-    warnings: &mut Vec<String>,
-) -> Option<String> {
-    let candidates = [
-        (
-            card.date.as_deref(),
-            dates::ymd as fn(&str) -> Option<String>,
-        ),
-        (header.date_line.as_deref(), dates::date_line),
-        (head_date, dates::date_line),
-    ];
-    for (text, parse) in candidates {
-        let Some(text) = text else { continue };
-        match parse(text) {
-            Some(date) => return Some(date),
-            None => warnings.push(format!("date not understood: {text}")),
+) -> Result<Located, PageError> {
+    if form == Form::FullPage {
+        match head::full_page(document) {
+            Ok(page) => {
+                return Ok(Located {
+                    root: page.content,
+                    outer: page.outer,
+                    head: None,
+                });
+            }
+            Err(head::NoArticle::Listing(n)) => {
+                return Err(PageError::NotAPage(format!(
+                    "a page listing {n} posts (an index, category or search page), not one article"
+                )));
+            }
+            Err(head::NoArticle::NoContent) => {}
         }
     }
-    None
+    let root = dom::body(document);
+    if outer.present {
+        return Ok(Located {
+            root,
+            outer,
+            head: None,
+        });
+    }
+    warnings.push("no header: title and URL taken from the HTML, if anywhere".to_string());
+    Ok(Located {
+        root,
+        outer,
+        head: Some(head::head_meta(document)),
+    })
 }
 
 fn assemble(metadata: &Metadata, card: Option<&str>, body: &str, options: &Options) -> String {
     let mut out = String::with_capacity(body.len() + 1024);
     match options.front_matter {
+        _ if metadata.is_empty() => {}
         FrontMatter::Yaml => out.push_str(&front_matter::to_yaml(metadata, &options.rename_keys)),
         FrontMatter::Toml => out.push_str(&front_matter::to_toml(metadata, &options.rename_keys)),
         FrontMatter::None => {}

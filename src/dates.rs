@@ -75,6 +75,32 @@ pub fn archived(ms: i64) -> Option<String> {
     DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339_opts(SecondsFormat::AutoSi, true))
 }
 
+/// A time with its zone (RFC 3339, or RFC 2822) → RFC 3339 in UTC. A time with no zone is
+/// not a UTC time and gives `None`.
+pub fn utc(text: &str) -> Option<String> {
+    let text = text.trim();
+    let when = DateTime::parse_from_rfc3339(text)
+        .or_else(|_| DateTime::parse_from_rfc2822(text))
+        .ok()?;
+    Some(
+        when.with_timezone(&chrono::Utc)
+            .to_rfc3339_opts(SecondsFormat::AutoSi, true),
+    )
+}
+
+/// A time known to be UTC though written without a zone (WordPress's `date_gmt`,
+/// `2023-02-10T11:12:51`) → RFC 3339 in UTC.
+pub fn utc_naive(text: &str) -> Option<String> {
+    let text = text.trim();
+    if let Some(zoned) = utc(text) {
+        return Some(zoned);
+    }
+    let naive = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f"))
+        .ok()?;
+    Some(naive.and_utc().to_rfc3339_opts(SecondsFormat::AutoSi, true))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +155,24 @@ mod tests {
             Some("2025-01-15T02:59:30.250Z")
         );
         assert_eq!(archived(i64::MAX), None);
+    }
+
+    #[test]
+    fn times_in_utc() {
+        assert_eq!(
+            utc("2025-01-15T10:59:30+08:00").as_deref(),
+            Some("2025-01-15T02:59:30Z")
+        );
+        assert_eq!(utc("2023-02-10T11:12:51Z").as_deref(), Some("2023-02-10T11:12:51Z"));
+        assert_eq!(
+            utc("Thu, 02 Jul 2020 18:28:24 +0000").as_deref(),
+            Some("2020-07-02T18:28:24Z")
+        );
+        assert_eq!(utc("2023-02-10T11:12:51"), None);
+        assert_eq!(
+            utc_naive("2023-02-10T11:12:51").as_deref(),
+            Some("2023-02-10T11:12:51Z")
+        );
+        assert_eq!(utc_naive("yesterday"), None);
     }
 }

@@ -222,3 +222,59 @@ pub fn body(document: &Handle) -> Handle {
     find_descendant(document, |n| is_tag(n, &local_name!("body")))
         .unwrap_or_else(|| document.clone())
 }
+
+/// How many blocks from the end of the page (and of each wrapper ending it) are looked at.
+const TAIL_BLOCKS: usize = 8;
+
+/// The last few `<p>` and `<div>` blocks of the page: among the last children of the body,
+/// and of the `<div>`, `<section>` or `<article>` that ends it, a few levels down.
+pub fn tail_blocks(body: &Handle) -> Vec<Handle> {
+    let mut found = Vec::new();
+    let mut level = body.clone();
+    for _ in 0..4 {
+        let children: Vec<Handle> = level
+            .children
+            .borrow()
+            .iter()
+            .rev()
+            .filter(|c| tag(c).is_some())
+            .take(TAIL_BLOCKS)
+            .cloned()
+            .collect();
+        let Some(last) = children.first().cloned() else {
+            break;
+        };
+        found.extend(
+            children.into_iter().filter(|c| {
+                is_tag(c, &local_name!("p")) || is_tag(c, &local_name!("div"))
+            }),
+        );
+        let wrapper = matches!(
+            tag(&last),
+            Some(&local_name!("div") | &local_name!("section") | &local_name!("article"))
+        );
+        if !wrapper {
+            break;
+        }
+        level = last;
+    }
+    found
+}
+
+/// The previous sibling element, skipping whitespace text and comments.
+pub fn previous_element(node: &Handle) -> Option<Handle> {
+    let parent = parent(node)?;
+    let children = parent.children.borrow();
+    let index = children.iter().position(|c| std::rc::Rc::ptr_eq(c, node))?;
+    children[..index]
+        .iter()
+        .rev()
+        .find(|c| match &c.data {
+            NodeData::Text { contents } => !contents.borrow().trim().is_empty(),
+            NodeData::Comment { .. } => false,
+            _ => true,
+        })
+        .filter(|c| tag(c).is_some())
+        .cloned()
+}
+

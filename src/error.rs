@@ -14,6 +14,14 @@ pub enum PageError {
     UnknownEncoding { guess: &'static str, reason: String },
     /// Larger than the limit set for one page.
     TooLarge { size: u64, limit: u64 },
+    /// The file holds no CDT article (why, in words).
+    NotAPage(String),
+    /// JSON that does not parse: a damaged post file.
+    BrokenJson(String),
+    /// A feed whose XML is damaged before its end.
+    BrokenFeed(String),
+    /// Several articles (a feed, a JSON array) where one was asked for.
+    SeveralArticles(usize),
 }
 
 impl fmt::Display for PageError {
@@ -35,6 +43,13 @@ impl fmt::Display for PageError {
                 "{:.1} MiB is over the {:.0} MiB limit for one page (see --max-size)",
                 *size as f64 / 1048576.0,
                 *limit as f64 / 1048576.0
+            ),
+            PageError::NotAPage(why) => write!(f, "not a CDT page ({why})"),
+            PageError::BrokenJson(why) => write!(f, "damaged JSON: {why}"),
+            PageError::BrokenFeed(why) => write!(f, "damaged feed: {why}"),
+            PageError::SeveralArticles(n) => write!(
+                f,
+                "holds {n} articles: add -o OUT to write one file for each"
             ),
         }
     }

@@ -1,4 +1,4 @@
-//! The page's metadata and its YAML front matter.
+//! Front matter: the metadata as YAML (between `---`) or TOML (between `+++`).
 //!
 //! Values must load back as the very same strings in YAML 1.2 parsers (Hugo's) and YAML 1.1
 //! parsers (PyYAML, Ruby's Psych for Jekyll). serde_yaml decides quoting by YAML 1.2 rules
@@ -7,69 +7,25 @@
 //! text under both versions, double-quoted otherwise. serde_yaml reads the result back in
 //! debug builds and tests, to check just that.
 
-/// Everything known about a page, in front matter order. Absent values are `None` or empty,
-/// never empty strings.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Metadata {
-    pub title: Option<String>,
-    /// The header's headline, when it differs from `title`.
-    pub headline: Option<String>,
-    pub author: Option<String>,
-    pub author_url: Option<String>,
-    /// Who posted it on CDT (2020 RSS footer).
-    pub posted_by: Option<String>,
-    /// `YYYY-MM-DD`.
-    pub date: Option<String>,
-    pub source: Option<String>,
-    pub source_url: Option<String>,
-    pub topics: Vec<String>,
-    pub collections: Vec<String>,
-    pub tags: Vec<String>,
-    /// The header URL exactly as written.
-    pub url: Option<String>,
-    /// Archiving time, RFC 3339 UTC.
-    pub archived: Option<String>,
-}
+use crate::metadata::{Extra, Metadata, Value};
 
-/// One front matter value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Value<'a> {
-    Text(&'a str),
-    List(&'a [String]),
-}
-
-impl Metadata {
-    /// The present fields, in order.
-    pub fn fields(&self) -> Vec<(&'static str, Value<'_>)> {
-        fn text<'a>(
-            key: &'static str,
-            value: &'a Option<String>,
-        ) -> Option<(&'static str, Value<'a>)> {
-            let value = value.as_deref().filter(|v| !v.is_empty())?;
-            Some((key, Value::Text(value)))
-        }
-        fn list<'a>(key: &'static str, value: &'a [String]) -> Option<(&'static str, Value<'a>)> {
-            (!value.is_empty()).then_some((key, Value::List(value)))
-        }
-        [
-            text("title", &self.title),
-            text("headline", &self.headline),
-            text("author", &self.author),
-            text("author_url", &self.author_url),
-            text("posted_by", &self.posted_by),
-            text("date", &self.date),
-            text("source", &self.source),
-            text("source_url", &self.source_url),
-            list("topics", &self.topics),
-            list("collections", &self.collections),
-            list("tags", &self.tags),
-            text("url", &self.url),
-            text("archived", &self.archived),
-        ]
+/// The fields as written: keys renamed, and a wrapper's key dropped where a renamed key
+/// took its name (a key is never written twice).
+fn written<'a>(meta: &'a Metadata, renames: &'a [(String, String)]) -> Vec<(&'a str, Value<'a>)> {
+    let fields = meta.fields();
+    let known: Vec<&str> = fields
+        .iter()
+        .filter(|(_, v)| !matches!(v, Value::Extra(_)))
+        .map(|(k, _)| renamed(k, renames))
+        .collect();
+    fields
         .into_iter()
-        .flatten()
+        .filter_map(|(key, value)| match value {
+            Value::Extra(_) if known.contains(&key) => None,
+            Value::Extra(_) => Some((key, value)),
+            _ => Some((renamed(key, renames), value)),
+        })
         .collect()
-    }
 }
 
 /// `key`, or what `renames` turns it into.
@@ -83,13 +39,14 @@ fn renamed<'a>(key: &'a str, renames: &'a [(String, String)]) -> &'a str {
 /// The front matter block, `---` lines included, ending in a newline. With nothing to say it
 /// is `{}`, an empty mapping: two `---` lines in a row are read as something else by tools
 /// that split front matter naively. Keys are renamed as `renames` says.
-pub fn to_yaml(meta: &Metadata, renames: &[(String, String)]) -> String {
+pub(crate) fn to_yaml(meta: &Metadata, renames: &[(String, String)]) -> String {
     let mut out = String::from("---\n");
-    if meta.fields().is_empty() {
+    let fields = written(meta, renames);
+    if fields.is_empty() {
         out.push_str("{}\n");
     }
-    for (key, value) in meta.fields() {
-        write_key(renamed(key, renames), &mut out);
+    for (key, value) in fields {
+        write_key(key, &mut out);
         out.push(':');
         match value {
             Value::Text(text) => {
@@ -102,6 +59,16 @@ pub fn to_yaml(meta: &Metadata, renames: &[(String, String)]) -> String {
                     write_scalar(item, &mut out);
                 }
             }
+            Value::Flag(on) => out.push_str(if on { " true" } else { " false" }),
+            Value::Pairs(pairs) => {
+                for (k, v) in pairs {
+                    out.push_str("\n  ");
+                    write_key(k, &mut out);
+                    out.push_str(": ");
+                    write_scalar(v, &mut out);
+                }
+            }
+            Value::Extra(extra) => write_yaml_extra(extra, &mut out),
         }
         out.push('\n');
     }
@@ -113,14 +80,70 @@ pub fn to_yaml(meta: &Metadata, renames: &[(String, String)]) -> String {
     out
 }
 
+/// A wrapper's value after its key's colon: scalars as such, a list of scalars as a block
+/// list, anything else in flow style (JSON's syntax, which YAML reads too).
+fn write_yaml_extra(extra: &Extra, out: &mut String) {
+    match extra {
+        Extra::List(items) if !items.is_empty() && items.iter().all(is_scalar) => {
+            for item in items {
+                out.push_str("\n  - ");
+                write_yaml_flow(item, out);
+            }
+        }
+        other => {
+            out.push(' ');
+            write_yaml_flow(other, out);
+        }
+    }
+}
+
+fn is_scalar(extra: &Extra) -> bool {
+    !matches!(extra, Extra::List(_) | Extra::Map(_))
+}
+
+fn write_yaml_flow(extra: &Extra, out: &mut String) {
+    match extra {
+        Extra::Null => out.push_str("null"),
+        Extra::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Extra::Number(n) => out.push_str(n),
+        Extra::Text(text) => write_scalar(text, out),
+        Extra::List(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_flow_item(item, out);
+            }
+            out.push(']');
+        }
+        Extra::Map(pairs) => {
+            out.push('{');
+            for (i, (k, v)) in pairs.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_double_quoted(k, out);
+                out.push_str(": ");
+                write_flow_item(v, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// Inside flow collections every string is quoted: `,`, `[` and `]` mean something there.
+fn write_flow_item(extra: &Extra, out: &mut String) {
+    match extra {
+        Extra::Text(text) => write_double_quoted(text, out),
+        other => write_yaml_flow(other, out),
+    }
+}
+
 /// A key as written: bare when it is a plain name, quoted otherwise (a renamed key can be
 /// anything).
 fn write_key(key: &str, out: &mut String) {
-    let bare = !key.is_empty()
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        && is_plain_safe(key);
+    let bare = is_plain_safe(key) && !key.contains([':', ',', '[', ']', '{', '}', '#', ' ']);
     if bare {
         out.push_str(key);
     } else {
@@ -128,21 +151,11 @@ fn write_key(key: &str, out: &mut String) {
     }
 }
 
-/// The same fields as TOML front matter, between `+++` lines: every value a basic string or
-/// an array of them.
-pub fn to_toml(meta: &Metadata, renames: &[(String, String)]) -> String {
+/// The same fields as TOML front matter, between `+++` lines.
+pub(crate) fn to_toml(meta: &Metadata, renames: &[(String, String)]) -> String {
     let mut out = String::from("+++\n");
-    for (key, value) in meta.fields() {
-        let key = renamed(key, renames);
-        let bare = !key.is_empty()
-            && key
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-        if bare {
-            out.push_str(key);
-        } else {
-            write_toml_string(key, &mut out);
-        }
+    for (key, value) in written(meta, renames) {
+        write_toml_key(key, &mut out);
         out.push_str(" = ");
         match value {
             Value::Text(text) => write_toml_string(text, &mut out),
@@ -156,11 +169,77 @@ pub fn to_toml(meta: &Metadata, renames: &[(String, String)]) -> String {
                 }
                 out.push(']');
             }
+            Value::Flag(on) => out.push_str(if on { "true" } else { "false" }),
+            Value::Pairs(pairs) => {
+                out.push('{');
+                for (i, (k, v)) in pairs.iter().enumerate() {
+                    out.push_str(if i > 0 { ", " } else { " " });
+                    write_toml_key(k, &mut out);
+                    out.push_str(" = ");
+                    write_toml_string(v, &mut out);
+                }
+                out.push_str(" }");
+            }
+            Value::Extra(extra) => write_toml_extra(extra, &mut out),
         }
         out.push('\n');
     }
     out.push_str("+++\n");
     out
+}
+
+fn write_toml_key(key: &str, out: &mut String) {
+    let bare = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if bare {
+        out.push_str(key);
+    } else {
+        write_toml_string(key, out);
+    }
+}
+
+/// TOML has no null: a null inside a list or table is written as an empty string.
+fn write_toml_extra(extra: &Extra, out: &mut String) {
+    match extra {
+        Extra::Null => out.push_str("\"\""),
+        Extra::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Extra::Number(n) => out.push_str(&toml_number(n)),
+        Extra::Text(text) => write_toml_string(text, out),
+        Extra::List(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_toml_extra(item, out);
+            }
+            out.push(']');
+        }
+        Extra::Map(pairs) => {
+            out.push('{');
+            for (i, (k, v)) in pairs.iter().enumerate() {
+                out.push_str(if i > 0 { ", " } else { " " });
+                write_toml_key(k, out);
+                out.push_str(" = ");
+                write_toml_extra(v, out);
+            }
+            out.push_str(" }");
+        }
+    }
+}
+
+/// A YAML number as TOML writes it (`1e3` needs no change, `.5` needs a leading zero).
+fn toml_number(literal: &str) -> String {
+    match literal.parse::<i64>() {
+        Ok(i) => i.to_string(),
+        Err(_) => literal
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map_or_else(|| format!("{literal:?}"), |f| format!("{f:?}")),
+    }
 }
 
 /// A TOML basic string: quotes, backslashes and control characters escaped.
@@ -190,7 +269,7 @@ fn write_scalar(text: &str, out: &mut String) {
 
 /// Whether `text` may be written bare: it must read back as this same string under YAML 1.1
 /// and 1.2, in block context.
-pub fn is_plain_safe(text: &str) -> bool {
+pub(crate) fn is_plain_safe(text: &str) -> bool {
     let Some(first) = text.chars().next() else {
         return false;
     };
@@ -271,7 +350,7 @@ fn write_double_quoted(text: &str, out: &mut String) {
 }
 
 /// Whether serde_yaml reads `front_matter` back as exactly `meta`'s fields.
-pub fn round_trips(front_matter: &str, meta: &Metadata) -> bool {
+pub(crate) fn round_trips(front_matter: &str, meta: &Metadata) -> bool {
     let yaml = front_matter
         .strip_prefix("---\n")
         .and_then(|s| s.strip_suffix("---\n"))
@@ -295,8 +374,34 @@ pub fn round_trips(front_matter: &str, meta: &Metadata) -> bool {
                             .zip(items.iter())
                             .all(|(g, w)| g.as_str() == Some(w.as_str()))
                 }),
+                Value::Flag(on) => got.as_bool() == Some(*on),
+                Value::Pairs(pairs) => got.as_mapping().is_some_and(|m| {
+                    m.len() == pairs.len()
+                        && pairs
+                            .iter()
+                            .all(|(k, v)| m.get(k.as_str()).and_then(|g| g.as_str()) == Some(v))
+                }),
+                Value::Extra(extra) => extra_matches(got, extra),
             }
         })
+}
+
+fn extra_matches(got: &serde_yaml::Value, extra: &Extra) -> bool {
+    match extra {
+        Extra::Null => got.is_null(),
+        Extra::Bool(b) => got.as_bool() == Some(*b),
+        Extra::Number(n) => got.as_f64().is_some() && got.as_f64() == n.parse::<f64>().ok(),
+        Extra::Text(text) => got.as_str() == Some(text),
+        Extra::List(items) => got.as_sequence().is_some_and(|seq| {
+            seq.len() == items.len() && seq.iter().zip(items).all(|(g, w)| extra_matches(g, w))
+        }),
+        Extra::Map(pairs) => got.as_mapping().is_some_and(|m| {
+            m.len() == pairs.len()
+                && pairs
+                    .iter()
+                    .all(|(k, v)| m.get(k.as_str()).is_some_and(|g| extra_matches(g, v)))
+        }),
+    }
 }
 
 #[cfg(test)]

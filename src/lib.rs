@@ -8,26 +8,37 @@
 //! assert_eq!(out.metadata.title.as_deref(), Some("标题"));
 //! ```
 //!
-//! The stages, each a module: [`page`] (bytes and header) → [`parse`] → [`card`] (metadata
-//! in the HTML) → [`clean`] (junk out) → [`markdown`] → [`front_matter`]; [`convert`] runs
-//! them for one page and [`cli`] is the command line.
+//! The stages, each a module, in the order data flows: `encoding` (bytes → text) → `form`
+//! (what the file holds: a page, a whole saved page, WordPress JSON, a wrapped post, a feed)
+//! → `page` (a page's header) → `parse` → `metadata` (card, footer, head and the form's own
+//! fields, merged) → `clean` (junk out) → `markdown` → `front_matter`; [`convert`] runs them
+//! for one file, [`batch`] for trees of them, and [`cli`] is the command line.
 
+// Stages are the crate's own; the few marked hidden are public only for the benchmark, the
+// fuzzer and the reader tests, which compare with a bare parse.
 pub mod batch;
-pub mod card;
-pub mod clean;
+mod clean;
 pub mod cli;
-pub mod convert;
-pub mod dates;
+mod convert;
+mod dates;
+#[doc(hidden)]
 pub mod depth;
+#[doc(hidden)]
 pub mod dom;
+#[doc(hidden)]
 pub mod encoding;
-pub mod error;
-pub mod front_matter;
-pub mod markdown;
+mod error;
+mod form;
+mod front_matter;
+mod markdown;
+mod metadata;
+#[doc(hidden)]
 pub mod page;
+#[doc(hidden)]
 pub mod parse;
-pub mod url;
+mod url;
 
-pub use convert::{Converted, Options, convert};
+pub use convert::{Converted, Document, FrontMatter, ImageUrls, Options, convert, convert_all};
 pub use error::PageError;
-pub use front_matter::Metadata;
+pub use form::Form;
+pub use metadata::{Extra, Metadata};

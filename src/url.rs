@@ -58,6 +58,23 @@ pub fn is_data(url: &str) -> bool {
     scheme(&clean(url)).is_some_and(|s| s.eq_ignore_ascii_case("data"))
 }
 
+/// A file a browser saved beside the page ("Webpage, Complete" writes `NNN_files/`): a
+/// relative path into a folder named `…_files`. Its path without a leading `./`.
+pub fn saved_beside(href: &str) -> Option<&str> {
+    let href = href.trim();
+    if scheme(href).is_some() || href.starts_with(['/', '#', '?']) {
+        return None;
+    }
+    let path = href.strip_prefix("./").unwrap_or(href);
+    let folder = path.split('/').next()?;
+    let is_saved_folder = path.len() > folder.len()
+        && folder.len() > "_files".len()
+        && folder
+            .get(folder.len() - "_files".len()..)
+            .is_some_and(|end| end.eq_ignore_ascii_case("_files"));
+    is_saved_folder.then_some(path)
+}
+
 /// A page URL ready to resolve links against: cleaned, and only when it has a scheme.
 pub fn base(page_url: &str) -> Option<String> {
     let base = clean(page_url);
@@ -82,6 +99,7 @@ pub fn target(href: &str, base: Option<&str>) -> Target {
 
 /// `href` made absolute against `base`. Fragment-only references (`#note1`) point into the
 /// article itself and stay as they are; without a usable base everything stays as written.
+#[cfg(test)]
 pub fn resolve(href: &str, base: Option<&str>) -> String {
     let base = base.and_then(self::base);
     resolve_clean(clean(href), base.as_deref())
@@ -301,5 +319,21 @@ mod tests {
             "https://player.vimeo.com/video/12345?x=1"
         );
         assert_eq!(embed_target("https://x.net/e"), "https://x.net/e");
+    }
+
+    #[test]
+    fn files_saved_beside_a_page() {
+        assert_eq!(saved_beside("./714996_files/a.jpg"), Some("714996_files/a.jpg"));
+        assert_eq!(saved_beside("x_files/b/c.png"), Some("x_files/b/c.png"));
+        for other in [
+            "https://x.net/714996_files/a.jpg",
+            "/714996_files/a.jpg",
+            "_files/a.jpg",
+            "files/a.jpg",
+            "714996_files",
+            "../714996_files/a.jpg",
+        ] {
+            assert_eq!(saved_beside(other), None, "{other}");
+        }
     }
 }

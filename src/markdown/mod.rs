@@ -33,12 +33,22 @@ pub enum Images<'a> {
     Mirror(&'a str),
 }
 
-/// Converts the children of `root` (the cleaned `<body>`) to Markdown. `base_url` makes
-/// relative links absolute.
-pub fn to_markdown(root: &Handle, base_url: Option<&str>, images: Images<'_>) -> String {
-    let base = base_url.and_then(url::base);
+/// Where the links and images of the Markdown point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Links<'a> {
+    /// The page's URL, which makes relative links absolute.
+    pub base: Option<&'a str>,
+    pub images: Images<'a>,
+    /// The page's folder seen from the Markdown's, for files saved beside the page.
+    pub page_folder: Option<&'a str>,
+}
+
+/// Converts the children of `root` (the cleaned article) to Markdown.
+pub(crate) fn to_markdown(root: &Handle, links: &Links<'_>) -> String {
+    let base = links.base.and_then(url::base);
     let mut writer = Writer::new(base.as_deref());
-    writer.images = images;
+    writer.images = links.images;
+    writer.page_folder = links.page_folder;
     writer.blocks = BlockWriter::with_capacity(TYPICAL_OUTPUT);
     writer.walk(root);
     writer.finish()
@@ -95,6 +105,7 @@ struct Writer<'a> {
     /// follows it directly must use the other marker or CommonMark merges the two.
     last_list: Option<(usize, usize, char)>,
     images: Images<'a>,
+    page_folder: Option<&'a str>,
 }
 
 impl<'a> Writer<'a> {
@@ -109,6 +120,7 @@ impl<'a> Writer<'a> {
             table: None,
             last_list: None,
             images: Images::AsWritten,
+            page_folder: None,
         }
     }
 
@@ -446,7 +458,7 @@ impl<'a> Writer<'a> {
     }
 
     fn link(&mut self, node: &Handle) -> Exit {
-        let target = match dom::attr(node, "href").map(|h| url::target(&h, self.base)) {
+        let target = match dom::attr(node, "href").map(|h| self.target(&h)) {
             Some(url::Target::Url(target)) if !target.is_empty() => target,
             _ => return Exit::Nothing,
         };
@@ -455,8 +467,22 @@ impl<'a> Writer<'a> {
         Exit::Wrapper
     }
 
+    /// A file a browser saved beside the page is linked where it lies; any other URL is
+    /// made absolute against the page's.
+    fn target(&self, href: &str) -> url::Target {
+        match url::saved_beside(href) {
+            Some(path) => url::Target::Url(match self.page_folder {
+                Some(folder) => format!("{}/{path}", folder.trim_end_matches('/')),
+                None => href.trim().to_string(),
+            }),
+            None => url::target(href, self.base),
+        }
+    }
+
     fn image(&mut self, node: &Handle) {
-        let src = match dom::attr(node, "src").map(|s| url::target(&s, self.base)) {
+        let saved = dom::attr(node, "src").is_some_and(|s| url::saved_beside(&s).is_some());
+        let src = match dom::attr(node, "src").map(|s| self.target(&s)) {
+            Some(url::Target::Url(src)) if !src.is_empty() && saved => src,
             Some(url::Target::Url(src)) if !src.is_empty() => match self.images {
                 Images::AsWritten => src,
                 Images::Base(base) => url::rebase(&src, base).unwrap_or(src),
@@ -644,8 +670,9 @@ fn collapse(text: &str) -> String {
 /// times on the way.
 const TYPICAL_OUTPUT: usize = 16 * 1024;
 
-/// The archive card as a two-column table (`--keep-card`).
-pub fn card_table(card: &crate::card::Card) -> String {
+/// A two-column table of labelled values under a heading (`--keep-card`'s card): each row a
+/// label, a text, and the URL the text links to.
+pub(crate) fn label_table(heading: &str, rows: &[(String, String, Option<String>)]) -> String {
     let cell = |text: &str, url: Option<&str>| {
         let mut inline = Inline::new();
         if let Some(url) = url {
@@ -657,32 +684,18 @@ pub fn card_table(card: &crate::card::Card) -> String {
         }
         render::line(inline.finish(), Ctx::Cell)
     };
-    let mut rows: Vec<(&str, String)> = Vec::new();
-    let mut add = |label: &'static str, text: Option<&str>, url: Option<&str>| {
-        if let Some(text) = text.filter(|t| !t.is_empty()) {
-            rows.push((label, cell(text, url)));
-        }
-    };
-    add("标题", card.title.as_deref(), None);
-    add("作者", card.author.as_deref(), card.author_url.as_deref());
-    add("发表日期", card.date.as_deref(), None);
-    add("来源", card.source.as_deref(), card.source_url.as_deref());
-    let topics = card.topics.join("、");
-    add("主题归类", Some(&topics), None);
-    let collections = card.collections.join("、");
-    add("CDS收藏", Some(&collections), None);
     let mut table = table::Table::default();
-    table.push_cell("CDT 档案卡".to_string(), 2, 1);
-    for (label, value) in rows {
+    table.push_cell(cell(heading, None), 2, 1);
+    for (label, text, url) in rows.iter().filter(|(_, text, _)| !text.is_empty()) {
         table.start_row();
-        table.push_cell(label.to_string(), 1, 1);
-        table.push_cell(value, 1, 1);
+        table.push_cell(cell(label, None), 1, 1);
+        table.push_cell(cell(text, url.as_deref()), 1, 1);
     }
     table.to_markdown().unwrap_or_default()
 }
 
 /// Plain text written as the content of an ATX heading (a page title above the body).
-pub fn heading_text(text: &str) -> String {
+pub(crate) fn heading_text(text: &str) -> String {
     let mut inline = Inline::new();
     inline.text(text);
     render::line(inline.finish(), Ctx::Heading)

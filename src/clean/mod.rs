@@ -10,8 +10,13 @@
 //! - Cloudflare-obfuscated e-mail addresses are decoded;
 //! - scripts, styles, forms, comments and other things that are not text go.
 //!
+//! - the site's own lines (feed signatures, old subscription forms, the aggregator notice) go
+//!   ([`boilerplate`]).
+//!
 //! Each parent's child list is rebuilt in one go, so a page with many removals costs no more
 //! than one without.
+
+mod boilerplate;
 
 use std::collections::{HashSet, VecDeque};
 
@@ -21,9 +26,13 @@ use markup5ever_rcdom::{Handle, NodeData};
 use crate::dom::{self, Walk};
 use crate::url;
 
-/// Removes junk below `body` and resolves stand-ins. Loss the reader should know about (an
-/// image that could not be kept) is reported in `warnings`.
-pub fn clean(body: &Handle, warnings: &mut Vec<String>) {
+pub(crate) use boilerplate::Found;
+
+/// Removes junk below `body` and resolves stand-ins; `html` is the page's text, searched
+/// before any walk for the site's lines. Loss the reader should know about (an image that
+/// could not be kept) is reported in `warnings`.
+pub(crate) fn clean(body: &Handle, html: &str, warnings: &mut Vec<String>) -> Found {
+    let found = boilerplate::remove(body, html);
     let mut cleaner = Cleaner {
         warnings,
         body: body.clone(),
@@ -33,6 +42,7 @@ pub fn clean(body: &Handle, warnings: &mut Vec<String>) {
     while let Some(parent) = stack.pop() {
         cleaner.clean_children(&parent, &mut stack);
     }
+    found
 }
 
 enum Action {
@@ -316,19 +326,36 @@ fn image_action(img: &Handle) -> Action {
 const LAZY_ATTRS: [&str; 3] = ["data-lazy-src", "data-src", "data-original"];
 const LAZY_SRCSETS: [&str; 2] = ["data-lazy-srcset", "data-srcset"];
 
+/// The image's real URL: behind a lazy-loading placeholder, else its `src`. A `src` a
+/// browser pointed at its saved copy (`NNN_files/…`) comes last: the original URL is better
+/// wherever the page still holds it.
 fn real_image_url(img: &Handle) -> Option<String> {
     let usable = |value: String| (!url::is_data(&value)).then_some(value);
+    let original = |value: String| (url::saved_beside(&value).is_none()).then_some(value);
+    let src = dom::attr_string(img, "src").and_then(usable);
+    let saved_src = src.as_deref().is_some_and(|s| url::saved_beside(s).is_some());
     LAZY_ATTRS
         .iter()
-        .find_map(|name| dom::attr_string(img, name).and_then(usable))
+        .find_map(|name| dom::attr_string(img, name).and_then(usable).and_then(original))
         .or_else(|| {
-            LAZY_SRCSETS
-                .iter()
-                .find_map(|name| dom::attr(img, name).and_then(|s| best_from_srcset(&s)))
+            LAZY_SRCSETS.iter().find_map(|name| {
+                dom::attr(img, name)
+                    .and_then(|s| best_from_srcset(&s))
+                    .and_then(original)
+            })
         })
-        .or_else(|| dom::attr_string(img, "src").and_then(usable))
-        .or_else(|| dom::attr(img, "srcset").and_then(|s| best_from_srcset(&s)))
-        .or_else(|| dom::attr_string(img, "data-orig-file").and_then(usable))
+        .or_else(|| src.clone().filter(|_| !saved_src))
+        .or_else(|| {
+            dom::attr(img, "srcset")
+                .and_then(|s| best_from_srcset(&s))
+                .and_then(original)
+        })
+        .or_else(|| {
+            dom::attr_string(img, "data-orig-file")
+                .and_then(usable)
+                .and_then(original)
+        })
+        .or(src)
 }
 
 /// The widest candidate of a `srcset` (`a.jpg 300w, b.jpg 1024w`), the first on a tie.
@@ -591,7 +618,7 @@ mod tests {
         let doc = parse_html(html);
         let body = dom::body(&doc);
         let mut warnings = Vec::new();
-        clean(&body, &mut warnings);
+        clean(&body, html, &mut warnings);
         (outline(&body), warnings)
     }
 

@@ -1,0 +1,920 @@
+//! What a file holds, sniffed from its text (never from its name): a saved page, a whole page
+//! saved from the site, a WordPress post (or an array of them), a Jekyll or Hugo post wrapping
+//! a page, a feed, or no article at all. Each form says where its articles' HTML is and what
+//! stands around it; everything after this stage is the same for all forms.
+
+use quick_xml::events::{BytesStart, Event};
+use serde::Serialize;
+
+use crate::error::PageError;
+use crate::metadata::{Extra, Outer};
+use crate::{dates, dom, page, parse};
+
+/// The form an article came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Form {
+    /// A saved page with a `<!--ms-->` header, or a headerless fragment or document.
+    Page,
+    /// A 2020 saved page: its header has a `日期：` line.
+    #[serde(rename = "page-2020")]
+    Page2020,
+    /// A whole page saved from the site by a browser, curl or wget.
+    FullPage,
+    /// A WordPress REST API post (`/wp/v2/posts`).
+    WpJson,
+    /// A Jekyll or Hugo post whose body is a saved page.
+    Wrapped,
+    /// An item of an RSS or Atom feed.
+    FeedItem,
+}
+
+impl Form {
+    pub fn name(self) -> &'static str {
+        match self {
+            Form::Page => "page",
+            Form::Page2020 => "page-2020",
+            Form::FullPage => "full-page",
+            Form::WpJson => "wp-json",
+            Form::Wrapped => "wrapped",
+            Form::FeedItem => "feed-item",
+        }
+    }
+}
+
+impl std::fmt::Display for Form {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One article as its form holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Article {
+    pub form: Form,
+    pub html: String,
+    pub outer: Outer,
+    /// A wrapper's front matter, as written.
+    pub wrapper: Vec<(String, Extra)>,
+    /// A name for the article's own file, from its id or URL (feed items, JSON arrays).
+    pub name: Option<String>,
+    pub warnings: Vec<String>,
+}
+
+/// The articles of one file. A feed or a JSON array is a collection: its articles are written
+/// as files of a folder named after it, even when there is only one.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Contents {
+    pub articles: Vec<Article>,
+    pub collection: bool,
+}
+
+/// Reads what `text` (decoded, BOM gone) holds.
+pub(crate) fn read(text: &str) -> Result<Contents, PageError> {
+    let start = text.trim_start();
+    let one = |article| {
+        Ok(Contents {
+            articles: vec![article],
+            collection: false,
+        })
+    };
+    if let Some(contents) = json(start) {
+        return contents;
+    }
+    if let Some((wrapper, rest)) = split_wrapper(start) {
+        return one(wrapped(wrapper, rest)?);
+    }
+    if is_feed(start) {
+        return feed(start);
+    }
+    one(html_page(text)?)
+}
+
+// ---------------------------------------------------------------- pages
+
+/// A saved page (shapes A, B and C of [`page`]), or a whole page saved from the site.
+fn html_page(text: &str) -> Result<Article, PageError> {
+    let split = page::split(text);
+    if !split.has_header && !holds_markup(&split.html) {
+        let why = if split.html.trim().is_empty() {
+            "nothing after its header"
+        } else {
+            "plain text: no saved page header and no HTML"
+        };
+        return Err(PageError::NotAPage(why.to_string()));
+    }
+    let form = if split.has_header {
+        if split.header.date_line.is_some() {
+            Form::Page2020
+        } else {
+            Form::Page
+        }
+    } else if is_full_page(&split.html) {
+        Form::FullPage
+    } else {
+        Form::Page
+    };
+    let header = split.header;
+    let outer = Outer {
+        title: header.headline,
+        url: header.url,
+        archived: header.archived_ms.and_then(dates::archived),
+        date: header.date_line,
+        present: split.has_header,
+        ..Outer::default()
+    };
+    Ok(Article {
+        form,
+        html: split.html,
+        outer,
+        wrapper: Vec::new(),
+        name: None,
+        warnings: Vec::new(),
+    })
+}
+
+/// Whether the text holds a tag: `<` and a letter, `<!` or `</` in its first 4 KB.
+fn holds_markup(text: &str) -> bool {
+    let head = &text.as_bytes()[..text.len().min(4096)];
+    head.windows(2).any(|w| {
+        w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'!' || w[1] == b'/')
+    })
+}
+
+/// A whole document whose article sits in the site's `entry-content`. Which element that is
+/// (and whether there is only one) the metadata stage decides on the parsed tree.
+fn is_full_page(html: &str) -> bool {
+    let head = &html.as_bytes()[..html.len().min(2048)];
+    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    let document = memchr::memmem::find(&lower, b"<html").is_some()
+        || memchr::memmem::find(&lower, b"<!doctype").is_some();
+    document
+        && ["entry-content", "post-content"]
+            .iter()
+            .any(|c| memchr::memmem::find(html.as_bytes(), c.as_bytes()).is_some())
+}
+
+// ---------------------------------------------------------------- wrapped posts
+
+/// A `---` (YAML) or `+++` (TOML) front matter block at the very start, and what follows.
+fn split_wrapper(text: &str) -> Option<(Wrapper<'_>, &str)> {
+    let (fence, kind) = if text.starts_with("---") {
+        ("---", WrapperKind::Yaml)
+    } else if text.starts_with("+++") {
+        ("+++", WrapperKind::Toml)
+    } else {
+        return None;
+    };
+    let first_end = text.find('\n')?;
+    if text[..first_end].trim_end() != fence {
+        return None;
+    }
+    let body = &text[first_end + 1..];
+    let mut offset = 0;
+    for line in body.split_inclusive('\n') {
+        if line.trim_end() == fence {
+            let block = &body[..offset];
+            let rest = &body[offset + line.len()..];
+            return Some((Wrapper { kind, block }, rest));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+#[derive(Clone, Copy)]
+enum WrapperKind {
+    Yaml,
+    Toml,
+}
+
+struct Wrapper<'a> {
+    kind: WrapperKind,
+    block: &'a str,
+}
+
+fn wrapped(wrapper: Wrapper<'_>, rest: &str) -> Result<Article, PageError> {
+    let rest_start = rest.trim_start();
+    if !page::looks_like_page(rest_start.as_bytes()) || rest_start.starts_with("---") {
+        return Err(PageError::NotAPage(
+            "Markdown with front matter, but no saved page after it".to_string(),
+        ));
+    }
+    let mut article = html_page(rest)?;
+    article.form = Form::Wrapped;
+    match wrapper_keys(&wrapper) {
+        Ok(keys) => article.wrapper = keys,
+        Err(why) => article
+            .warnings
+            .push(format!("front matter of the wrapper not read: {why}")),
+    }
+    Ok(article)
+}
+
+fn wrapper_keys(wrapper: &Wrapper<'_>) -> Result<Vec<(String, Extra)>, String> {
+    let pairs = match wrapper.kind {
+        WrapperKind::Yaml => {
+            let value: serde_yaml::Value =
+                serde_yaml::from_str(wrapper.block).map_err(|e| e.to_string())?;
+            match value {
+                serde_yaml::Value::Mapping(map) => map
+                    .into_iter()
+                    .map(|(k, v)| (yaml_key(k), from_yaml(v)))
+                    .collect(),
+                serde_yaml::Value::Null => Vec::new(),
+                _ => return Err("not a mapping".to_string()),
+            }
+        }
+        WrapperKind::Toml => {
+            let table: toml::Table = wrapper.block.parse().map_err(|e: toml::de::Error| {
+                e.message().to_string()
+            })?;
+            table
+                .into_iter()
+                .map(|(k, v)| (k, from_toml(v)))
+                .collect()
+        }
+    };
+    Ok(pairs
+        .into_iter()
+        .filter(|(k, _)| !k.is_empty())
+        .collect())
+}
+
+fn yaml_key(key: serde_yaml::Value) -> String {
+    match from_yaml(key) {
+        Extra::Text(text) | Extra::Number(text) => text,
+        Extra::Bool(b) => b.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// A YAML value as kept. Iterative: a hostile wrapper may nest deep.
+fn from_yaml(value: serde_yaml::Value) -> Extra {
+    use serde_yaml::Value as Y;
+    match value {
+        Y::Null => Extra::Null,
+        Y::Bool(b) => Extra::Bool(b),
+        Y::Number(n) => number(n.as_f64(), n.to_string()),
+        Y::String(s) => Extra::Text(s),
+        Y::Sequence(items) => Extra::List(items.into_iter().map(from_yaml_shallow).collect()),
+        Y::Mapping(map) => Extra::Map(
+            map.into_iter()
+                .map(|(k, v)| (yaml_key(k), from_yaml_shallow(v)))
+                .collect(),
+        ),
+        Y::Tagged(tagged) => from_yaml_shallow(tagged.value),
+    }
+}
+
+/// Values below the first level are kept as text: front matter nests little, and a bound
+/// keeps a hostile file from nesting without end.
+fn from_yaml_shallow(value: serde_yaml::Value) -> Extra {
+    use serde_yaml::Value as Y;
+    match value {
+        Y::Null => Extra::Null,
+        Y::Bool(b) => Extra::Bool(b),
+        Y::Number(n) => number(n.as_f64(), n.to_string()),
+        Y::String(s) => Extra::Text(s),
+        Y::Tagged(tagged) => from_yaml_shallow(tagged.value),
+        other => Extra::Text(serde_json::to_string(&other).unwrap_or_default()),
+    }
+}
+
+fn number(value: Option<f64>, literal: String) -> Extra {
+    if value.is_some_and(f64::is_finite) {
+        Extra::Number(literal)
+    } else {
+        Extra::Text(literal)
+    }
+}
+
+fn from_toml(value: toml::Value) -> Extra {
+    match value {
+        toml::Value::Array(items) => Extra::List(items.into_iter().map(toml_shallow).collect()),
+        toml::Value::Table(table) => Extra::Map(
+            table
+                .into_iter()
+                .map(|(k, v)| (k, toml_shallow(v)))
+                .collect(),
+        ),
+        other => toml_shallow(other),
+    }
+}
+
+fn toml_shallow(value: toml::Value) -> Extra {
+    match value {
+        toml::Value::String(s) => Extra::Text(s),
+        toml::Value::Integer(i) => Extra::Number(i.to_string()),
+        toml::Value::Float(f) => number(Some(f), f.to_string()),
+        toml::Value::Boolean(b) => Extra::Bool(b),
+        toml::Value::Datetime(d) => Extra::Text(d.to_string()),
+        other => Extra::Text(other.to_string()),
+    }
+}
+
+// ---------------------------------------------------------------- WordPress JSON
+
+/// JSON, when the text is JSON: an object, or an array that parses (a page's header line
+/// starts with `[` too).
+fn json(text: &str) -> Option<Result<Contents, PageError>> {
+    let after = text.get(1..)?.trim_start();
+    let value: serde_json::Value = if text.starts_with('{') && after.starts_with(['"', '}']) {
+        match serde_json::from_str(text) {
+            Ok(value) => value,
+            Err(e) => return Some(Err(PageError::BrokenJson(e.to_string()))),
+        }
+    } else if text.starts_with('[') && after.starts_with(['{', ']']) {
+        serde_json::from_str(text).ok()?
+    } else {
+        return None;
+    };
+    Some(json_posts(value))
+}
+
+fn json_posts(value: serde_json::Value) -> Result<Contents, PageError> {
+    match value {
+        serde_json::Value::Object(_) => {
+            let article = wp_post(&value).ok_or_else(|| {
+                PageError::NotAPage("JSON, but not a WordPress post: no \"content\"".to_string())
+            })?;
+            Ok(Contents {
+                articles: vec![article],
+                collection: false,
+            })
+        }
+        serde_json::Value::Array(items) => {
+            let articles: Vec<Article> = items.iter().filter_map(wp_post).collect();
+            if articles.is_empty() {
+                return Err(PageError::NotAPage(
+                    "a JSON array without WordPress posts".to_string(),
+                ));
+            }
+            Ok(Contents {
+                articles,
+                collection: true,
+            })
+        }
+        _ => Err(PageError::NotAPage(
+            "JSON, but not a WordPress post".to_string(),
+        )),
+    }
+}
+
+/// A field that is a string or `{"rendered": string}`.
+fn rendered<'a>(post: &'a serde_json::Value, key: &str) -> Option<&'a str> {
+    let value = post.get(key)?;
+    value
+        .as_str()
+        .or_else(|| value.get("rendered").and_then(|r| r.as_str()))
+}
+
+fn wp_post(post: &serde_json::Value) -> Option<Article> {
+    let html = rendered(post, "content")?.to_string();
+    let mut warnings = Vec::new();
+    let title = rendered(post, "title")
+        .map(html_text)
+        .filter(|t| !t.is_empty());
+    let url = post
+        .get("link")
+        .and_then(|l| l.as_str())
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty());
+    let archived = match (
+        post.get("date_gmt").and_then(|d| d.as_str()),
+        post.get("date").and_then(|d| d.as_str()),
+    ) {
+        (Some(gmt), _) if !gmt.trim().is_empty() => dates::utc_naive(gmt),
+        (_, Some(date)) => {
+            let zoned = dates::utc(date);
+            if zoned.is_none() {
+                warnings.push(format!(
+                    "date {date} has no time zone and there is no date_gmt: archived left out"
+                ));
+            }
+            zoned
+        }
+        _ => None,
+    };
+    let id = post.get("id").and_then(|id| {
+        id.as_u64()
+            .map(|n| n.to_string())
+            .or_else(|| id.as_str().map(str::to_string))
+    });
+    let name = id.or_else(|| url.as_deref().and_then(name_from_url));
+    Some(Article {
+        form: Form::WpJson,
+        html,
+        outer: Outer {
+            title,
+            url,
+            archived,
+            present: true,
+            ..Outer::default()
+        },
+        wrapper: Vec::new(),
+        name,
+        warnings,
+    })
+}
+
+/// The text of a snippet of HTML (a title with `&#8220;` or `<em>` in it), whitespace
+/// collapsed.
+pub(crate) fn html_text(html: &str) -> String {
+    let text = if html.contains(['&', '<']) {
+        let document = parse::parse_html(&format!("<p>{html}"));
+        dom::text_content(&dom::body(&document))
+    } else {
+        html.to_string()
+    };
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+// ---------------------------------------------------------------- feeds
+
+/// RSS (`<rss>`, `<rdf:RDF>`) or Atom (`<feed>`), after an XML declaration and comments.
+fn is_feed(text: &str) -> bool {
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start();
+        if rest.starts_with("<?") {
+            match rest.find("?>") {
+                Some(end) => rest = &rest[end + 2..],
+                None => return false,
+            }
+        } else if rest.starts_with("<!--") {
+            match rest.find("-->") {
+                Some(end) => rest = &rest[end + 3..],
+                None => return false,
+            }
+        } else if rest.starts_with("<!DOCTYPE") || rest.starts_with("<!doctype") {
+            match rest.find('>') {
+                Some(end) => rest = &rest[end + 1..],
+                None => return false,
+            }
+        } else {
+            break;
+        }
+    }
+    ["<rss", "<feed", "<rdf:RDF"].iter().any(|root| {
+        rest.starts_with(root)
+            && rest[root.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_whitespace() || c == '>')
+    })
+}
+
+/// One feed item's fields as read.
+#[derive(Default)]
+struct Item {
+    title: String,
+    link: String,
+    guid: String,
+    date: String,
+    updated: String,
+    creator: String,
+    categories: Vec<String>,
+    content: String,
+    description: String,
+}
+
+/// A feed's items. A feed damaged part-way keeps the items before the damage, the last of
+/// them saying so.
+fn feed(text: &str) -> Result<Contents, PageError> {
+    let (items, damage) = match feed_items(text) {
+        Ok(items) => (items, None),
+        Err((items, _)) if !items.is_empty() => {
+            let why = "the feed is damaged after this item: any later items are lost";
+            (items, Some(why.to_string()))
+        }
+        Err((_, why)) => return Err(PageError::BrokenFeed(why)),
+    };
+    if items.is_empty() {
+        return Err(PageError::NotAPage("a feed with no items".to_string()));
+    }
+    let mut articles: Vec<Article> = items.into_iter().map(feed_article).collect();
+    if let (Some(why), Some(last)) = (damage, articles.last_mut()) {
+        last.warnings.push(why);
+    }
+    Ok(Contents {
+        articles,
+        collection: true,
+    })
+}
+
+fn feed_article(item: Item) -> Article {
+    let html = if item.content.trim().is_empty() {
+        item.description
+    } else {
+        item.content
+    };
+    let non_empty = |s: String| {
+        let s = s.trim().to_string();
+        (!s.is_empty()).then_some(s)
+    };
+    let url = non_empty(item.link);
+    let name = [item.guid.as_str(), url.as_deref().unwrap_or_default()]
+        .iter()
+        .find_map(|u| post_id(u))
+        .or_else(|| url.as_deref().and_then(name_from_url))
+        .or_else(|| name_from_url(item.guid.trim()));
+    Article {
+        form: Form::FeedItem,
+        html,
+        outer: Outer {
+            title: Some(html_text(&item.title)).filter(|t| !t.is_empty()),
+            url,
+            date: non_empty(item.date).or_else(|| non_empty(item.updated)),
+            posted_by: non_empty(item.creator),
+            tags: item
+                .categories
+                .into_iter()
+                .map(|c| html_text(&c))
+                .filter(|c| !c.is_empty())
+                .collect(),
+            present: true,
+            ..Outer::default()
+        },
+        wrapper: Vec::new(),
+        name,
+        warnings: Vec::new(),
+    }
+}
+
+/// Which item field an element of an item fills.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Title,
+    Link,
+    Guid,
+    Date,
+    Updated,
+    Creator,
+    AuthorName,
+    Category,
+    Content,
+    Description,
+    Other,
+}
+
+fn field(name: &[u8], atom: bool) -> Field {
+    match name {
+        b"title" => Field::Title,
+        b"link" if !atom => Field::Link,
+        b"guid" | b"id" => Field::Guid,
+        b"pubDate" | b"dc:date" | b"published" => Field::Date,
+        b"updated" if atom => Field::Updated,
+        b"dc:creator" => Field::Creator,
+        b"category" => Field::Category,
+        b"content:encoded" => Field::Content,
+        b"content" if atom => Field::Content,
+        b"description" | b"summary" => Field::Description,
+        _ => Field::Other,
+    }
+}
+
+/// The items of an RSS or Atom feed, read leniently: unknown entities are kept as written
+/// (the content is HTML, whose parser knows them).
+fn feed_items(text: &str) -> Result<Vec<Item>, (Vec<Item>, String)> {
+    let mut reader = quick_xml::Reader::from_str(text);
+    reader.config_mut().check_end_names = false;
+    let mut items = Vec::new();
+    let mut current: Option<(Item, bool)> = None;
+    // inside an item: the element path below it
+    let mut path: Vec<Field> = Vec::new();
+    loop {
+        let event = match reader.read_event() {
+            Ok(event) => event,
+            Err(e) => {
+                let why = format!("XML error at byte {}: {e}", reader.buffer_position());
+                return Err((items, why));
+            }
+        };
+        match event {
+            Event::Start(start) => {
+                let name = start.name();
+                let name = name.as_ref();
+                match &mut current {
+                    None if name == b"item" || name == b"entry" => {
+                        current = Some((Item::default(), name == b"entry"));
+                        path.clear();
+                    }
+                    None => {}
+                    Some((item, atom)) => {
+                        let atom = *atom;
+                        let f = if path.is_empty() {
+                            field(name, atom)
+                        } else if path == [Field::Other] && name == b"name" {
+                            Field::AuthorName
+                        } else {
+                            Field::Other
+                        };
+                        let f = if path.is_empty() && atom && name == b"author" {
+                            Field::Other
+                        } else {
+                            f
+                        };
+                        if path.is_empty() && atom && name == b"content" && is_xhtml(&start) {
+                            let span = match reader.read_to_end(start.to_end().name()) {
+                                Ok(span) => span,
+                                Err(e) => return Err((items, e.to_string())),
+                            };
+                            let start = usize::try_from(span.start).unwrap_or(0);
+                            let end = usize::try_from(span.end).unwrap_or(0);
+                            item.content.push_str(text.get(start..end).unwrap_or_default());
+                            continue;
+                        }
+                        if path.is_empty() && atom {
+                            atom_attributes(item, &start, name);
+                        }
+                        path.push(f);
+                    }
+                }
+            }
+            Event::Empty(empty) => {
+                if let Some((item, true)) = &mut current
+                    && path.is_empty()
+                {
+                    let name = empty.name();
+                    atom_attributes(item, &empty, name.as_ref());
+                }
+            }
+            Event::End(end) => {
+                if path.pop().is_none()
+                    && (end.name().as_ref() == b"item" || end.name().as_ref() == b"entry")
+                    && let Some((item, _)) = current.take()
+                {
+                    items.push(item);
+                }
+            }
+            Event::Text(t) => push_text(&mut current, &path, &t.decode().unwrap_or_default()),
+            Event::CData(c) => push_text(&mut current, &path, &c.decode().unwrap_or_default()),
+            Event::GeneralRef(r) => {
+                let resolved = match r.resolve_char_ref() {
+                    Ok(Some(c)) => c.to_string(),
+                    _ => {
+                        let name = r.decode().unwrap_or_default();
+                        quick_xml::escape::resolve_predefined_entity(&name)
+                            .map_or_else(|| format!("&{name};"), str::to_string)
+                    }
+                };
+                push_text(&mut current, &path, &resolved);
+            }
+            Event::Eof if current.is_some() => {
+                return Err((items, "the feed ends inside an item".to_string()));
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(items)
+}
+
+fn is_xhtml(start: &BytesStart<'_>) -> bool {
+    attribute(start, b"type").is_some_and(|t| t == "xhtml")
+}
+
+fn attribute(start: &BytesStart<'_>, key: &[u8]) -> Option<String> {
+    start
+        .attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == key)
+        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+}
+
+/// Atom keeps a link and a category in attributes.
+fn atom_attributes(item: &mut Item, element: &BytesStart<'_>, name: &[u8]) {
+    match name {
+        b"link" => {
+            let rel = attribute(element, b"rel");
+            if rel.is_none() || rel.as_deref() == Some("alternate") {
+                if let Some(href) = attribute(element, b"href")
+                    && item.link.is_empty()
+                {
+                    item.link = href;
+                }
+            }
+        }
+        b"category" => {
+            if let Some(term) = attribute(element, b"term") {
+                item.categories.push(term);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn push_text(current: &mut Option<(Item, bool)>, path: &[Field], text: &str) {
+    let Some((item, _)) = current else {
+        return;
+    };
+    let Some(&field) = path.first() else {
+        return;
+    };
+    let field = if path.len() == 2 && path[1] == Field::AuthorName {
+        Field::Creator
+    } else if path.len() > 1 && field != Field::Content && field != Field::Description {
+        return;
+    } else {
+        field
+    };
+    match field {
+        Field::Title => item.title.push_str(text),
+        Field::Link => item.link.push_str(text),
+        Field::Guid => item.guid.push_str(text),
+        Field::Date => item.date.push_str(text),
+        Field::Updated => item.updated.push_str(text),
+        Field::Creator | Field::AuthorName => item.creator.push_str(text),
+        Field::Category => {
+            let text = text.trim();
+            if !text.is_empty() {
+                item.categories.push(text.to_string());
+            }
+        }
+        Field::Content => item.content.push_str(text),
+        Field::Description => item.description.push_str(text),
+        Field::Other => {}
+    }
+}
+
+// ---------------------------------------------------------------- names
+
+/// A post id in a URL: `?p=NNN`, `/NNN.html`, or a path ending in digits.
+pub(crate) fn post_id(url: &str) -> Option<String> {
+    let url = url.trim();
+    if let Some((_, query)) = url.split_once('?') {
+        for pair in query.split(['&', '#']) {
+            if let Some(id) = pair.strip_prefix("p=")
+                && !id.is_empty()
+                && id.bytes().all(|b| b.is_ascii_digit())
+            {
+                return Some(id.to_string());
+            }
+        }
+    }
+    let path = url.split(['?', '#']).next().unwrap_or_default();
+    let last = path.trim_end_matches('/').rsplit('/').next()?;
+    let stem = last
+        .strip_suffix(".html")
+        .or_else(|| last.strip_suffix(".htm"))
+        .unwrap_or(last);
+    (!stem.is_empty() && stem.len() <= 20 && stem.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| stem.to_string())
+}
+
+/// The last segment of a URL's path, percent-decoded, for a file name (not yet sanitised).
+pub(crate) fn name_from_url(url: &str) -> Option<String> {
+    if let Some(id) = post_id(url) {
+        return Some(id);
+    }
+    let path = url.split(['?', '#']).next().unwrap_or_default();
+    let path = path.split_once("://").map_or(path, |(_, rest)| rest);
+    let segments: Vec<&str> = path.split('/').skip(1).filter(|s| !s.is_empty()).collect();
+    let last = segments.last()?;
+    let last = last
+        .strip_suffix(".html")
+        .or_else(|| last.strip_suffix(".htm"))
+        .unwrap_or(last);
+    let decoded = percent_decode(last);
+    (!decoded.trim().is_empty()).then_some(decoded)
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Article {
+        let contents = read(text).expect("an article");
+        assert_eq!(contents.articles.len(), 1);
+        contents.articles.into_iter().next().expect("one")
+    }
+
+    fn not_a_page(text: &str) -> String {
+        match read(text) {
+            Err(PageError::NotAPage(why)) => why,
+            other => panic!("{text:?}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn page_forms() {
+        let a = one("<!--1736909970000-->\n[标题](https://x.net/1.html)\n------\n\n<p>x</p>");
+        assert_eq!(a.form, Form::Page);
+        assert_eq!(a.outer.archived.as_deref(), Some("2025-01-15T02:59:30Z"));
+        let b = one("[标题](https://x.net/a/)\n------\n日期：Thu, 02 Jul 2020 18:28:24 +0000\n\n<p>x</p>");
+        assert_eq!(b.form, Form::Page2020);
+        assert_eq!(one("<p>片段</p>").form, Form::Page);
+        let full = "<!DOCTYPE html><html><head></head><body><article><div class=\"entry-content\"><p>x</p></div></article></body></html>";
+        assert_eq!(one(full).form, Form::FullPage);
+    }
+
+    #[test]
+    fn wordpress_posts() {
+        let post = r#"{"id":692810,"link":"https://chinadigitaltimes.net/chinese/692810.html","date":"2023-02-10T11:12:51Z","title":"A &#8220;B&#8221;","content":"<p>正文</p>"}"#;
+        let a = one(post);
+        assert_eq!(a.form, Form::WpJson);
+        assert_eq!(a.outer.title.as_deref(), Some("A “B”"));
+        assert_eq!(a.outer.archived.as_deref(), Some("2023-02-10T11:12:51Z"));
+        assert_eq!(a.name.as_deref(), Some("692810"));
+        let api = r#"[{"id":1,"date":"2023-02-10T19:12:51","date_gmt":"2023-02-10T11:12:51","title":{"rendered":"T"},"content":{"rendered":"<p>x</p>"}},{"id":2,"date":"2023-02-11T08:00:00","title":{"rendered":"U"},"content":{"rendered":"<p>y</p>"}}]"#;
+        let contents = read(api).expect("posts");
+        assert!(contents.collection);
+        assert_eq!(contents.articles[0].outer.archived.as_deref(), Some("2023-02-10T11:12:51Z"));
+        assert_eq!(contents.articles[1].outer.archived, None);
+        assert_eq!(contents.articles[1].warnings.len(), 1);
+        assert!(not_a_page(r#"{"name":"x"}"#).contains("not a WordPress post"));
+        assert!(not_a_page("[]").contains("without WordPress posts"));
+        assert!(matches!(read("{\"id\":1,"), Err(PageError::BrokenJson(_))));
+    }
+
+    #[test]
+    fn wrapped_posts() {
+        let yaml = "---\nlayout: post\ntitle: \"T\"\ntags: [ 中国数字时代 ]\n---\n<!--1612949585000-->\n[T](https://x.net/1.html)\n------\n\n<div><p>x</p></div>\n";
+        let a = one(yaml);
+        assert_eq!(a.form, Form::Wrapped);
+        assert_eq!(a.outer.title.as_deref(), Some("T"));
+        assert_eq!(a.wrapper[0], ("layout".into(), Extra::Text("post".into())));
+        assert_eq!(
+            a.wrapper[2],
+            ("tags".into(), Extra::List(vec![Extra::Text("中国数字时代".into())]))
+        );
+        let toml = "+++\ntitle = \"T\"\ndraft = false\n+++\n[T](https://x.net/1.html)\n------\n\n<p>x</p>";
+        let b = one(toml);
+        assert_eq!(b.wrapper[1], ("draft".into(), Extra::Bool(false)));
+        assert!(not_a_page("---\ntitle: notes\n---\n\n# Notes\n\ntext").contains("front matter"));
+    }
+
+    #[test]
+    fn plain_text_is_no_page() {
+        assert!(not_a_page("just some notes\nand more").contains("plain text"));
+        assert!(not_a_page("# A README\n").contains("plain text"));
+    }
+
+    #[test]
+    fn rss_and_atom_items() {
+        let rss = r#"<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>中国数字时代</title><item><title>A &amp; B</title><link>https://x.net/chinese/2020/07/slug/</link><dc:creator><![CDATA[大号冲塔]]></dc:creator><pubDate>Thu, 02 Jul 2020 18:28:24 +0000</pubDate><category><![CDATA[甲]]></category><category><![CDATA[乙]]></category><guid isPermaLink="false">https://x.net/chinese/?p=399702</guid><description><![CDATA[摘要]]></description><content:encoded><![CDATA[<p>正文</p>]]></content:encoded></item><item><title>C</title><link>https://x.net/chinese/2020/07/%e4%b8%ad/</link><description>&lt;p&gt;只有摘要&amp;nbsp;&lt;/p&gt;</description></item></channel></rss>"#;
+        let contents = read(rss).expect("items");
+        assert!(contents.collection);
+        let [a, b] = &contents.articles[..] else {
+            panic!("two items")
+        };
+        assert_eq!(a.form, Form::FeedItem);
+        assert_eq!(a.outer.title.as_deref(), Some("A & B"));
+        assert_eq!(a.outer.posted_by.as_deref(), Some("大号冲塔"));
+        assert_eq!(a.outer.tags, vec!["甲", "乙"]);
+        assert_eq!(a.html, "<p>正文</p>");
+        assert_eq!(a.name.as_deref(), Some("399702"));
+        assert_eq!(b.html, "<p>只有摘要&nbsp;</p>");
+        assert_eq!(b.name.as_deref(), Some("中"));
+        let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>x</title><entry><title type="html">T</title><link rel="alternate" href="https://x.net/chinese/5.html"/><id>tag:x,1</id><published>2021-01-02T03:04:05Z</published><author><name>某人</name></author><category term="丙"/><content type="html">&lt;p&gt;正文&lt;/p&gt;</content></entry></feed>"#;
+        let entry = one_of(atom);
+        assert_eq!(entry.outer.url.as_deref(), Some("https://x.net/chinese/5.html"));
+        assert_eq!(entry.outer.date.as_deref(), Some("2021-01-02T03:04:05Z"));
+        assert_eq!(entry.outer.posted_by.as_deref(), Some("某人"));
+        assert_eq!(entry.outer.tags, vec!["丙"]);
+        assert_eq!(entry.html, "<p>正文</p>");
+        assert_eq!(entry.name.as_deref(), Some("5"));
+        assert!(not_a_page("<rss><channel><title>x</title></channel></rss>").contains("no items"));
+    }
+
+    fn one_of(feed: &str) -> Article {
+        let mut contents = read(feed).expect("items");
+        assert_eq!(contents.articles.len(), 1);
+        contents.articles.remove(0)
+    }
+
+    #[test]
+    fn names_from_ids_and_urls() {
+        assert_eq!(post_id("https://x.net/chinese/?p=399702").as_deref(), Some("399702"));
+        assert_eq!(post_id("https://x.net/chinese/714996.html").as_deref(), Some("714996"));
+        assert_eq!(post_id("https://x.net/chinese/2020/07/slug/"), None);
+        assert_eq!(
+            name_from_url("https://x.net/chinese/2020/07/%e4%b8%ad%e6%96%87/").as_deref(),
+            Some("中文")
+        );
+        assert_eq!(name_from_url("https://x.net/"), None);
+    }
+}
