@@ -336,6 +336,11 @@ fn run_single(args: &Args, options: Options) -> ExitCode {
     }
     let converted = match result {
         Ok(converted) => converted,
+        Err(crate::PageError::SeveralArticles(n)) => {
+            return usage_error(&format!(
+                "{name}: holds {n} articles (a feed or a JSON array): add -o OUT to write one file for each"
+            ));
+        }
         Err(err) => {
             eprintln!("cdt2md: {name}: {err}");
             return ExitCode::from(1);
@@ -377,6 +382,8 @@ fn write_single_report(
     let outcome = Outcome {
         input: name.to_string(),
         output: None,
+        form: result.as_ref().ok().map(|c| c.form),
+        reason: None,
         status: if result.is_ok() {
             Status::Converted
         } else {
@@ -414,7 +421,7 @@ fn run_batch(args: &Args, options: Options) -> ExitCode {
     };
     let progress = progress_bar(args, &config);
     let sink = |outcome: &Outcome| {
-        on_outcome(&config, progress.as_ref(), report.as_ref(), outcome);
+        on_outcome(&config, args.quiet, progress.as_ref(), report.as_ref(), outcome);
     };
     let mut summary = match batch::run(&config, &sink) {
         Ok(summary) => summary,
@@ -560,6 +567,7 @@ fn progress_bar(args: &Args, config: &Config) -> Option<Progress> {
 
 fn on_outcome(
     config: &Config,
+    quiet: bool,
     progress: Option<&Progress>,
     report: Option<&Mutex<Report>>,
     outcome: &Outcome,
@@ -569,6 +577,11 @@ fn on_outcome(
         None => print_line(&line, to_stdout),
     };
     match outcome.status {
+        Status::Skipped if !quiet => {
+            if let Some(reason) = &outcome.reason {
+                say(format!("cdt2md: skipped: {}: {reason}", outcome.input), false);
+            }
+        }
         Status::Failed => say(
             format!(
                 "cdt2md: {}: {}",
@@ -636,8 +649,23 @@ fn describe(summary: &Summary, check: bool) -> String {
             summary.converted, summary.unchanged, summary.skipped, summary.failed
         )
     };
+    let not_pages = match summary.not_pages {
+        0 => String::new(),
+        1 => " (1 not a CDT page)".to_string(),
+        n => format!(" ({n} not CDT pages)"),
+    };
+    let forms: Vec<String> = summary
+        .forms
+        .iter()
+        .map(|(form, n)| format!("{n} {form}"))
+        .collect();
+    let forms = if forms.is_empty() {
+        String::new()
+    } else {
+        format!("; articles: {}", forms.join(", "))
+    };
     format!(
-        "{counts}; {:.2} MB in {:.2} s ({:.1} MB/s)",
+        "{counts}{not_pages}{forms}; {:.2} MB in {:.2} s ({:.1} MB/s)",
         summary.bytes_in as f64 / 1e6,
         summary.seconds,
         summary.mb_per_second()

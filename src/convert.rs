@@ -147,6 +147,9 @@ fn convert_article(article: Article, options: &Options) -> Result<Converted, Pag
         .as_ref()
         .filter(|_| options.keep_card)
         .map(|c| card::rows(&c.metadata));
+    // Something outside the HTML, or a card or footer in it, says this is an article: then
+    // it converts even with an empty body (a link-only post). Otherwise it takes some text.
+    let named = located.outer.present || card.is_some() || footer.is_some();
     let sources = Sources {
         card: card.map(|c| c.metadata),
         footer,
@@ -169,12 +172,12 @@ fn convert_article(article: Article, options: &Options) -> Result<Converted, Pag
         page_folder: options.page_folder.as_deref(),
     };
     let body_md = markdown::to_markdown(&located.root, &links);
+    if !named && body_md.trim().is_empty() {
+        return Err(PageError::NotAPage(
+            "no article in it: no header, card or article text".to_string(),
+        ));
+    }
     if metadata.is_empty() {
-        if body_md.trim().is_empty() {
-            return Err(PageError::NotAPage(
-                "no article in it: no header, title, URL, date or card, and no text".to_string(),
-            ));
-        }
         warnings.push(
             "nothing to put in front matter (no header, title, URL, date or card): written without it"
                 .to_string(),

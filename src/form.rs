@@ -90,16 +90,35 @@ pub(crate) fn read(text: &str) -> Result<Contents, PageError> {
     one(html_page(text)?)
 }
 
+/// Whether the start of a file looks like something [`read`] takes: a saved page, a JSON
+/// post, a feed, or a post wrapping a page. For the batch's choice among `.md`, `.txt`,
+/// `.json` and other text files, and for never overwriting such a file.
+pub(crate) fn looks_like_input(head: &[u8]) -> bool {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let text = String::from_utf8_lossy(&head[..head.len().min(4096)]);
+    let text = text.trim_start();
+    if page::looks_like_page(text.as_bytes()) || is_feed(text) {
+        return true;
+    }
+    if text.starts_with('{') || text.starts_with('[') {
+        return text.contains("\"content\"");
+    }
+    split_wrapper(text).is_some_and(|(_, rest)| {
+        let rest = rest.trim_start();
+        !rest.starts_with("---") && page::looks_like_page(rest.as_bytes())
+    })
+}
+
 // ---------------------------------------------------------------- pages
 
 /// A saved page (shapes A, B and C of [`page`]), or a whole page saved from the site.
 fn html_page(text: &str) -> Result<Article, PageError> {
     let split = page::split(text);
-    if !split.has_header && !holds_markup(&split.html) {
+    if !split.has_header && !page::looks_like_page(text.as_bytes()) {
         let why = if split.html.trim().is_empty() {
             "nothing after its header"
         } else {
-            "plain text: no saved page header and no HTML"
+            "text with no saved page header and no HTML"
         };
         return Err(PageError::NotAPage(why.to_string()));
     }
@@ -130,14 +149,6 @@ fn html_page(text: &str) -> Result<Article, PageError> {
         wrapper: Vec::new(),
         name: None,
         warnings: Vec::new(),
-    })
-}
-
-/// Whether the text holds a tag: `<` and a letter, `<!` or `</` in its first 4 KB.
-fn holds_markup(text: &str) -> bool {
-    let head = &text.as_bytes()[..text.len().min(4096)];
-    head.windows(2).any(|w| {
-        w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'!' || w[1] == b'/')
     })
 }
 
@@ -776,30 +787,8 @@ pub(crate) fn name_from_url(url: &str) -> Option<String> {
         .strip_suffix(".html")
         .or_else(|| last.strip_suffix(".htm"))
         .unwrap_or(last);
-    let decoded = percent_decode(last);
+    let decoded = crate::url::percent_decode(last);
     (!decoded.trim().is_empty()).then_some(decoded)
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%'
-            && let (Some(h), Some(l)) = (
-                bytes.get(i + 1).copied().and_then(hex),
-                bytes.get(i + 2).copied().and_then(hex),
-            )
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -868,9 +857,28 @@ mod tests {
     }
 
     #[test]
+    fn inputs_are_told_from_other_text_files() {
+        for input in [
+            "<!--1736909970000-->\n[t](u)\n------\n",
+            "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel>",
+            "{\"id\":1,\"content\":\"<p>x</p>\"}",
+            "---\nlayout: post\n---\n<!--1612949585000-->\n[T](https://x.net/1.html)\n------\n",
+        ] {
+            assert!(looks_like_input(input.as_bytes()), "{input}");
+        }
+        for other in [
+            "---\ntitle: x\n---\n\nMarkdown written by cdt2md",
+            "{\"name\":\"package\"}",
+            "notes",
+        ] {
+            assert!(!looks_like_input(other.as_bytes()), "{other}");
+        }
+    }
+
+    #[test]
     fn plain_text_is_no_page() {
-        assert!(not_a_page("just some notes\nand more").contains("plain text"));
-        assert!(not_a_page("# A README\n").contains("plain text"));
+        assert!(not_a_page("just some notes\nand more").contains("no saved page header"));
+        assert!(not_a_page("# A README\n").contains("no saved page header"));
     }
 
     #[test]

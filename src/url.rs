@@ -75,6 +75,48 @@ pub fn saved_beside(href: &str) -> Option<&str> {
     is_saved_folder.then_some(path)
 }
 
+/// The target of an affiliate redirect the old site wrapped links in
+/// (`http://redirect.viglink.com?key=…&u=URL`), percent-decoded when it was encoded.
+pub fn unredirect(href: &str) -> Option<String> {
+    let rest = href.trim().split_once("://")?.1;
+    let query = rest
+        .strip_prefix("redirect.viglink.com")?
+        .trim_start_matches('/')
+        .strip_prefix('?')?;
+    let target = query.split('&').find_map(|pair| pair.strip_prefix("u="))?;
+    let target = if target.contains("%3A") || target.contains("%3a") {
+        percent_decode(target)
+    } else {
+        target.to_string()
+    };
+    scheme(&target)
+        .is_some_and(|s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"))
+        .then_some(target)
+}
+
+/// `%XX` escapes decoded; invalid UTF-8 is replaced, never passed on.
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// A page URL ready to resolve links against: cleaned, and only when it has a scheme.
 pub fn base(page_url: &str) -> Option<String> {
     let base = clean(page_url);
@@ -335,5 +377,21 @@ mod tests {
         ] {
             assert_eq!(saved_beside(other), None, "{other}");
         }
+    }
+
+    #[test]
+    fn affiliate_redirects_lead_to_their_target() {
+        assert_eq!(
+            unredirect("http://redirect.viglink.com?key=11fe&u=http://blog.caijing.com.cn/a.shtml")
+                .as_deref(),
+            Some("http://blog.caijing.com.cn/a.shtml")
+        );
+        assert_eq!(
+            unredirect("http://redirect.viglink.com/?key=1&u=http%3A%2F%2Fwww.aisixiang.com%2Fdata%2F77417-2.html")
+                .as_deref(),
+            Some("http://www.aisixiang.com/data/77417-2.html")
+        );
+        assert_eq!(unredirect("http://redirect.viglink.com?u=javascript:alert(1)"), None);
+        assert_eq!(unredirect("https://x.net/?u=http://y"), None);
     }
 }

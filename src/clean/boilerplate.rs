@@ -34,7 +34,7 @@ pub(crate) fn remove(body: &Handle, html: &str) -> Found {
 }
 
 /// How feed lines begin.
-const TAIL_STARTS: [&str; 4] = ["Feed enhanced", "The post ", "文章", "版权说明"];
+const TAIL_STARTS: [&str; 5] = ["Feed enhanced", "The post ", "文章", "版权说明", "欢迎读者访问"];
 
 fn tail_lines(body: &Handle, html: &str) -> Vec<Handle> {
     // BestWebSoft's line may start with anything; only then is every candidate read in full.
@@ -59,6 +59,9 @@ fn is_feed_line(text: &str) -> bool {
         || (text.contains("BestWebSoft") && text.len() < 400)
         || (text.starts_with("The post ") && text.contains(" appeared first on "))
         || (text.starts_with("文章") && text.contains("最先出现在") && text.len() < 400)
+        || (text.starts_with("欢迎读者访问")
+            && (text.contains("CDT播客") || text.contains("CDT视频"))
+            && text.len() < 300)
 }
 
 /// Phrases only the old site's lines hold; a page without any is not walked.
@@ -66,9 +69,9 @@ const ERA_MARKERS: [&str; 6] = [
     "自动聚合程序",
     "订阅数字时代",
     "要翻墙",
-    "docs.google.com/forms",
-    "docs.google.com/spreadsheet",
-    "feedblitz",
+    "docs.google.com",
+    "亚马逊镜像",
+    "fullrss.net",
 ];
 
 /// The old site's lines, wherever they stand: the smallest block holding one of its
@@ -134,10 +137,16 @@ fn era_line(text: &str) -> Option<EraLine> {
     if text.contains("本文由自动聚合程序取自网络") {
         return Some(EraLine::Aggregator);
     }
-    let promotion = ["定期获得翻墙信息", "欢迎订阅数字时代", "请电邮订阅数字时代"]
-        .iter()
-        .any(|p| text.contains(p))
-        || (text.starts_with("要翻墙") && text.contains("fanqiang"));
+    let promotion = [
+        "定期获得翻墙信息",
+        "欢迎订阅数字时代",
+        "请电邮订阅数字时代",
+        "中国数字时代亚马逊镜像",
+    ]
+    .iter()
+    .any(|p| text.contains(p))
+        || (text.trim_start_matches(['“', '"']).starts_with("要翻墙") && text.len() < 120)
+        || text == "fullrss.net";
     promotion.then_some(EraLine::Promotion)
 }
 
@@ -153,9 +162,12 @@ fn is_subscription_form(node: &Handle, text: &str) -> bool {
         .is_some()
 }
 
+/// The old site's reader survey: a Google Docs form (`/forms/`, or a spreadsheet's
+/// `embeddedform`).
 fn is_google_form(frame: &Handle) -> bool {
     dom::attr(frame, "src").is_some_and(|src| {
-        src.contains("docs.google.com/forms") || src.contains("docs.google.com/spreadsheet")
+        src.contains("docs.google.com")
+            && (src.contains("/forms/") || src.contains("embeddedform"))
     })
 }
 

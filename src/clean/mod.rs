@@ -120,6 +120,7 @@ impl Cleaner<'_> {
                 _ => continue,
             }
             if dom::is_tag(&child, &local_name!("noscript")) {
+                reparse_escaped(&child);
                 if let Some((index, loss)) = placeholder.take() {
                     match noscript_media_src(&child) {
                         Some(src) => dom::set_attr(&kept[index], "src", &src),
@@ -254,6 +255,9 @@ impl Cleaner<'_> {
         if is_share_link(&href) {
             return Action::Drop;
         }
+        if let Some(target) = url::unredirect(&href) {
+            dom::set_attr(node, "href", &target);
+        }
         if let Some((_, protected)) = href.split_once("/cdn-cgi/l/email-protection") {
             let Some(address) = protected.strip_prefix('#').and_then(cf_decode) else {
                 return Action::Unwrap;
@@ -295,6 +299,33 @@ impl Cleaner<'_> {
         });
         !known.contains(&src)
     }
+}
+
+/// Chrome saves a page with scripting on, so a `<noscript>`'s markup is written out as
+/// text (`&lt;img …&gt;`): read it as the markup it was.
+fn reparse_escaped(noscript: &Handle) {
+    let children = noscript.children.borrow();
+    let all_text = children
+        .iter()
+        .all(|c| matches!(c.data, NodeData::Text { .. }));
+    if !all_text || children.is_empty() {
+        return;
+    }
+    let text: String = children
+        .iter()
+        .map(|c| match &c.data {
+            NodeData::Text { contents } => contents.borrow().to_string(),
+            _ => String::new(),
+        })
+        .collect();
+    drop(children);
+    if !text.trim_start().starts_with('<') {
+        return;
+    }
+    let document = crate::parse::parse_html(&text);
+    let body = dom::body(&document);
+    let parsed = std::mem::take(&mut *body.children.borrow_mut());
+    dom::set_children(noscript, parsed);
 }
 
 /// The real URL of an image, and whether it had to be found behind a lazy-loading
@@ -383,14 +414,33 @@ fn is_inlined_image(src: &str) -> bool {
     url::is_data(src) && src.len() > 256 && !src.get(..20).is_some_and(|s| s.contains("svg"))
 }
 
+/// A 1×1 image, or one from a counter or feed tracker (the old site's aggregated posts carry
+/// them, sometimes without a size).
 fn is_tracking_pixel(img: &Handle) -> bool {
     let tiny = |name: &str| {
         dom::attr(img, name)
             .and_then(|v| v.trim().trim_end_matches("px").parse::<u32>().ok())
             .is_some_and(|v| v <= 1)
     };
-    tiny("width") && tiny("height")
+    let tracker = dom::attr(img, "src").is_some_and(|src| {
+        let rest = src.split_once("://").map_or(&*src, |(_, rest)| rest);
+        TRACKERS.iter().any(|t| rest.starts_with(t))
+    });
+    tracker || tiny("width") && tiny("height")
 }
+
+/// Image hosts and paths that count readers rather than show anything.
+const TRACKERS: [&str; 9] = [
+    "pixel.quantserve.com/",
+    "feeds.feedburner.com/~r/",
+    "blogger.googleusercontent.com/tracker/",
+    "fullrss.net/v/",
+    "stats.wordpress.com/",
+    "pixel.wp.com/",
+    "da.feedsportal.com/",
+    "res3.feedsportal.com/",
+    "www.google-analytics.com/",
+];
 
 /// An iframe becomes a link to what it shows; a WordPress post embed goes (its `<blockquote>`
 /// sibling already links to the post).
@@ -479,7 +529,9 @@ fn all_image_urls(body: &Handle) -> HashSet<String> {
 }
 
 /// Class-name prefixes of share, like and related-posts widgets.
-const WIDGET_CLASS_PREFIXES: [&str; 24] = [
+const WIDGET_CLASS_PREFIXES: [&str; 25] = [
+    // the 2023 video box's close button
+    "closebtn",
     "addtoany",
     "a2a_",
     "sharedaddy",

@@ -119,6 +119,12 @@ fn has_card_labels(node: &Handle) -> bool {
         })
 }
 
+/// `标题：`, `编辑:`: a short text ending in a colon, as labels are written.
+fn is_label_text(text: &str) -> bool {
+    let text = text.trim();
+    text.ends_with(['：', ':']) && text.chars().count() <= 10
+}
+
 fn trim_label(text: &str) -> &str {
     text.trim().trim_end_matches(['：', ':']).trim()
 }
@@ -276,6 +282,19 @@ fn card_lines(content: &Handle) -> Vec<Line> {
                     line.label = Some(dom::text_content(node));
                     Walk::Skip
                 }
+                // Some cards put their lines on lines of the source only, with no `<br>`:
+                // a new label starts a new line all the same.
+                local_name!("strong") | local_name!("b") => {
+                    let text = dom::text_content(node);
+                    if !is_label_text(&text) {
+                        return Walk::Continue;
+                    }
+                    lines.push(Line {
+                        label: Some(text),
+                        ..Line::default()
+                    });
+                    Walk::Skip
+                }
                 local_name!("a") => {
                     let text = dom::text_content(node);
                     line.text.push_str(&text);
@@ -393,6 +412,17 @@ mod tests {
         let (card, rest) = card_of(html);
         assert_eq!(card.unwrap().metadata.collections, vec!["馆"]);
         assert_eq!(rest, "正文");
+    }
+
+    #[test]
+    fn card_lines_without_line_breaks() {
+        let html = "<div class=\"su-spoiler\"><div class=\"su-spoiler-title\">CDT 档案卡</div><div class=\"su-spoiler-content\">\r\n<strong>标题：</strong>T\r\n<strong>作者：</strong>中国数字时代\r\n<strong>来源：</strong><a href=\"https://y.t/x\">YouTube</a>\r\n<strong>发表日期：</strong>2023.2.28\r\n<strong>CDS收藏：</strong><a href=\"/c\">大事记</a>\r\n<strong>版权说明：</strong>该作品版权归中国数字时代所有。<a href=\"/copyright\">详细版权说明</a>。\r\n</div></div>";
+        let card = card_of(html).0.expect("a card").metadata;
+        assert_eq!(card.title.as_deref(), Some("T"));
+        assert_eq!(card.author.as_deref(), Some("中国数字时代"));
+        assert_eq!(card.source_url.as_deref(), Some("https://y.t/x"));
+        assert_eq!(card.date.as_deref(), Some("2023-02-28"));
+        assert_eq!(card.collections, vec!["大事记"]);
     }
 
     #[test]

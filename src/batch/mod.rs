@@ -17,9 +17,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 use walkdir::WalkDir;
 
-use crate::convert::{Options, convert};
+mod names;
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::convert::{Converted, Document, Options, convert_all};
 use crate::error::PageError;
-use crate::page;
+use crate::form::{self, Form};
 
 /// A batch run, as the command line asked for it.
 #[derive(Debug, Clone)]
@@ -84,13 +88,18 @@ pub enum Status {
     Missing,
 }
 
-/// What happened to one input file.
+/// What happened to one input file, or to one article of a feed or JSON array.
 #[derive(Debug, Clone, Serialize)]
 pub struct Outcome {
     pub input: String,
     pub output: Option<String>,
     pub status: Status,
+    /// The form the article came in (`page`, `page-2020`, `full-page`, `wp-json`, `wrapped`,
+    /// `feed-item`).
+    pub form: Option<Form>,
     pub error: Option<String>,
+    /// Why a file read was skipped (`not a CDT page (…)`).
+    pub reason: Option<String>,
     pub warnings: Vec<String>,
     pub bytes_in: u64,
     pub bytes_out: u64,
@@ -110,6 +119,10 @@ pub struct Summary {
     pub stale: u64,
     pub missing: u64,
     pub orphaned: u64,
+    /// Files skipped because they hold no CDT article (a subset of `skipped`).
+    pub not_pages: u64,
+    /// Articles by the form they came in.
+    pub forms: BTreeMap<Form, u64>,
     pub bytes_in: u64,
     pub bytes_out: u64,
     pub seconds: f64,
@@ -124,6 +137,12 @@ impl Summary {
             Status::Failed => self.failed += 1,
             Status::Stale => self.stale += 1,
             Status::Missing => self.missing += 1,
+        }
+        if outcome.reason.is_some() {
+            self.not_pages += 1;
+        }
+        if let Some(form) = outcome.form {
+            *self.forms.entry(form).or_default() += 1;
         }
         self.bytes_in += outcome.bytes_in;
         self.bytes_out += outcome.bytes_out;
@@ -180,10 +199,12 @@ struct Job {
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Kind {
-    /// `.html`, `.htm`: a page whatever is in it.
+    /// `.html`, `.htm`…: read, and one holding no article is said to be skipped.
     Html,
-    /// `.txt`, `.md`: a page when it looks like one.
+    /// `.md`, `.txt`, `.json`, `.xml`, a feed's bare name…: read when their start looks like
+    /// something cdt2md takes (what they hold is sniffed, not assumed from the name).
     MaybePage,
+    /// Images, styles, scripts: never read.
     Other,
 }
 
@@ -192,8 +213,10 @@ fn kind_of(path: &Path) -> Kind {
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase());
     match ext.as_deref() {
-        Some("html" | "htm") => Kind::Html,
-        Some("txt" | "md") => Kind::MaybePage,
+        Some("html" | "htm" | "xhtml" | "shtml") => Kind::Html,
+        Some("txt" | "md" | "markdown" | "json" | "xml" | "rss" | "atom") | None => {
+            Kind::MaybePage
+        }
         _ => Kind::Other,
     }
 }
@@ -218,14 +241,16 @@ pub fn run(config: &Config, sink: &(dyn Fn(&Outcome) + Sync)) -> Result<Summary,
     let summary = Mutex::new(Summary::default());
     let work = || {
         walk(config, &roots).par_bridge().for_each(|job| {
-            let outcome = match job {
+            let outcomes = match job {
                 Ok(job) => process(config, &roots, output_root.as_deref(), &job),
-                Err(failure) => failure,
+                Err(failure) => vec![failure],
             };
-            if let Ok(mut summary) = summary.lock() {
-                summary.add(&outcome);
+            for outcome in &outcomes {
+                if let Ok(mut summary) = summary.lock() {
+                    summary.add(outcome);
+                }
+                sink(outcome);
             }
-            sink(&outcome);
         });
     };
     match config.jobs {
@@ -312,6 +337,9 @@ fn keep_entry(
         return false;
     }
     if entry.file_type().is_dir() {
+        if is_saved_beside_a_page(entry.path()) {
+            return false;
+        }
         // never walk into the output folder when it sits inside an input
         if let Some(output) = output
             && same_file::Handle::from_path(entry.path()).is_ok_and(|h| &h == output)
@@ -325,6 +353,20 @@ fn keep_entry(
         }
     }
     true
+}
+
+/// A browser's "Webpage, Complete" folder (`NNN_files/` beside `NNN.html`): the page's
+/// styles, scripts, images and framed pages, none of them an article.
+fn is_saved_beside_a_page(dir: &Path) -> bool {
+    let Some(name) = dir.file_name().map(|n| n.to_string_lossy()) else {
+        return false;
+    };
+    let Some(stem) = name.strip_suffix("_files").filter(|s| !s.is_empty()) else {
+        return false;
+    };
+    ["html", "htm", "xhtml", "shtml", "mhtml"]
+        .iter()
+        .any(|ext| dir.with_file_name(format!("{stem}.{ext}")).is_file())
 }
 
 fn job(
@@ -360,7 +402,9 @@ fn failure(input: &Path, output: Option<&Path>, error: String) -> Outcome {
         input: input.display().to_string(),
         output: output.map(|o| o.display().to_string()),
         status: Status::Failed,
+        form: None,
         error: Some(error),
+        reason: None,
         warnings: Vec::new(),
         bytes_in: 0,
         bytes_out: 0,
@@ -370,12 +414,14 @@ fn failure(input: &Path, output: Option<&Path>, error: String) -> Outcome {
     }
 }
 
-fn skipped(job: &Job, bytes_in: u64) -> Outcome {
+fn skipped(job: &Job, bytes_in: u64, reason: Option<String>) -> Outcome {
     Outcome {
         input: job.path.display().to_string(),
         output: None,
         status: Status::Skipped,
+        form: None,
         error: None,
+        reason,
         warnings: Vec::new(),
         bytes_in,
         bytes_out: 0,
@@ -431,41 +477,165 @@ fn release_free_memory() {
     }
 }
 
-fn process(config: &Config, roots: &[Root], output_root: Option<&Path>, job: &Job) -> Outcome {
+fn process(
+    config: &Config,
+    roots: &[Root],
+    output_root: Option<&Path>,
+    job: &Job,
+) -> Vec<Outcome> {
     let start = Instant::now();
     if job.kind == Kind::Other {
-        return skipped(job, 0);
+        return vec![skipped(job, 0, None)];
     }
     let bytes = match read_limited(&job.path, config.max_size) {
         Ok(Ok(bytes)) => bytes,
-        Ok(Err(too_large)) => return failure(&job.path, None, too_large.to_string()),
-        Err(err) => return failure(&job.path, None, format!("cannot read: {err}")),
+        Ok(Err(too_large)) => return vec![failure(&job.path, None, too_large.to_string())],
+        Err(err) => return vec![failure(&job.path, None, format!("cannot read: {err}"))],
     };
-    if job.kind == Kind::MaybePage && !page::looks_like_page(&bytes) {
-        return skipped(job, bytes.len() as u64);
-    }
+    let size = bytes.len() as u64;
     let output = output_path(&config.output, &job.relative);
-    let fail = |error: String| Outcome {
-        bytes_in: bytes.len() as u64,
-        ..failure(&job.path, Some(&output), error)
-    };
-    // One look at what is there already serves the safety checks and the unchanged test.
-    let existing = Existing::read(&output, config.max_size);
-    if let Err(reason) = may_write(roots, job, &output, existing.as_ref()) {
-        return fail(reason);
-    }
-    let converted = {
+    let document = {
         let big = bytes.len() > BIG_PAGE;
         let _turn = big.then(|| BIG_PAGES.lock().unwrap_or_else(PoisonError::into_inner));
-        let converted = convert(&bytes, &config.options);
+        let options = options_for(config, job, &bytes, output_root);
+        let document = convert_all(&bytes, options.as_ref().unwrap_or(&config.options));
         if big {
             release_free_memory();
         }
-        match converted {
-            Ok(converted) => converted,
-            Err(err) => return fail(err.to_string()),
-        }
+        document
     };
+    let document = match document {
+        Ok(document) => document,
+        Err(err) => return vec![not_converted(job, &output, output_root, &bytes, err)],
+    };
+    let collection = document.collection;
+    let targets = targets(job, &output, &document);
+    let mut outcomes: Vec<Outcome> = document
+        .articles
+        .into_iter()
+        .zip(targets)
+        .map(|(article, target)| {
+            let rivals = (!collection).then_some(roots);
+            finish(config, rivals, output_root, job, &target, article)
+        })
+        .collect();
+    if let Some(first) = outcomes.first_mut() {
+        first.bytes_in = size;
+        first.ms = start.elapsed().as_secs_f64() * 1000.0;
+    }
+    outcomes
+}
+
+/// A file that did not convert: skipped when it holds no article (said only of files outside
+/// the output folder: cdt2md's own Markdown there is no news), failed when it is damaged.
+fn not_converted(
+    job: &Job,
+    output: &Path,
+    output_root: Option<&Path>,
+    bytes: &[u8],
+    err: PageError,
+) -> Outcome {
+    let size = bytes.len() as u64;
+    let unreadable = matches!(
+        err,
+        PageError::Empty | PageError::Binary | PageError::UnknownEncoding { .. }
+    );
+    let holds_no_page = match &err {
+        PageError::NotAPage(_) => true,
+        _ => unreadable && job.kind == Kind::MaybePage && !form::looks_like_input(bytes),
+    };
+    if !holds_no_page {
+        let mut failed = failure(&job.path, Some(output), err.to_string());
+        failed.bytes_in = size;
+        return failed;
+    }
+    let ours = output_root.is_some_and(|root| {
+        fs::canonicalize(&job.path).is_ok_and(|path| path.starts_with(root))
+    });
+    let reason = match err {
+        PageError::NotAPage(_) => err.to_string(),
+        other => format!("not a CDT page ({other})"),
+    };
+    skipped(job, size, (!ours).then_some(reason))
+}
+
+/// The options for one page: the shared ones, and where the page's folder is seen from its
+/// output when it links files saved beside it.
+fn options_for(
+    config: &Config,
+    job: &Job,
+    bytes: &[u8],
+    output_root: Option<&Path>,
+) -> Option<Options> {
+    memchr::memmem::find(bytes, b"_files/")?;
+    let page_dir = fs::canonicalize(job.path.parent()?).ok()?;
+    let output_dir = output_root?.join(job.relative.parent().unwrap_or(Path::new("")));
+    let mut options = config.options.clone();
+    options.page_folder = Some(relative_path(&output_dir, &page_dir));
+    Some(options)
+}
+
+/// The path from folder `from` to folder `to`, both absolute, with `/` separators.
+fn relative_path(from: &Path, to: &Path) -> String {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let ups = std::iter::repeat_n("..".to_string(), from.len() - common);
+    let downs = to[common..]
+        .iter()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let parts: Vec<String> = ups.chain(downs).collect();
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// Where each article of a file is written: the file's own output, or for a feed or JSON
+/// array, files named after the articles in a folder named after the file.
+fn targets(job: &Job, output: &Path, document: &Document) -> Vec<PathBuf> {
+    if !document.collection {
+        return vec![output.to_path_buf()];
+    }
+    let folder = output.with_extension("");
+    let names: Vec<Option<String>> = document.articles.iter().map(|a| a.name.clone()).collect();
+    let input_folder = job.path.with_extension("");
+    let stems = names::file_stems(&names, |stem| rival_in_folder(&input_folder.join(stem)));
+    stems
+        .into_iter()
+        .map(|stem| folder.join(format!("{stem}.md")))
+        .collect()
+}
+
+/// Whether an input page takes the output an item named `candidate` (a path without
+/// extension beside the feed) would get: a folder beside the feed, mirrored, holding a page
+/// of that name.
+fn rival_in_folder(candidate: &Path) -> bool {
+    PRIORITY
+        .iter()
+        .any(|ext| is_input_page(&candidate.with_extension(ext)))
+}
+
+/// Writes (or with `--check`, compares) one article's output. `rivals`: the roots, when
+/// other inputs could take the same output (a feed's items are settled by their names).
+fn finish(
+    config: &Config,
+    rivals: Option<&[Root]>,
+    output_root: Option<&Path>,
+    job: &Job,
+    output: &Path,
+    converted: Converted,
+) -> Outcome {
+    let fail = |error: String| Outcome {
+        form: Some(converted.form),
+        ..failure(&job.path, Some(output), error)
+    };
+    // One look at what is there already serves the safety checks and the unchanged test.
+    let existing = Existing::read(output, config.max_size);
+    if let Err(reason) = may_write(rivals, job, output, existing.as_ref()) {
+        return fail(reason);
+    }
     let unchanged = existing
         .as_ref()
         .is_some_and(|e| e.bytes.as_deref() == Some(converted.markdown.as_bytes()));
@@ -473,7 +643,7 @@ fn process(config: &Config, roots: &[Root], output_root: Option<&Path>, job: &Jo
         (_, true) => Status::Unchanged,
         (true, false) if existing.is_some() => Status::Stale,
         (true, false) => Status::Missing,
-        (false, false) => match write_inside(output_root, &output, converted.markdown.as_bytes()) {
+        (false, false) => match write_inside(output_root, output, converted.markdown.as_bytes()) {
             Ok(()) => Status::Converted,
             Err(err) => return fail(format!("cannot write {}: {err}", output.display())),
         },
@@ -482,11 +652,13 @@ fn process(config: &Config, roots: &[Root], output_root: Option<&Path>, job: &Jo
         input: job.path.display().to_string(),
         output: Some(output.display().to_string()),
         status,
+        form: Some(converted.form),
         error: None,
+        reason: None,
         warnings: converted.warnings,
-        bytes_in: bytes.len() as u64,
+        bytes_in: 0,
         bytes_out: converted.markdown.len() as u64,
-        ms: start.elapsed().as_secs_f64() * 1000.0,
+        ms: 0.0,
         title: converted.metadata.title,
         encoding: Some(converted.encoding.to_string()),
     }
@@ -496,7 +668,7 @@ fn process(config: &Config, roots: &[Root], output_root: Option<&Path>, job: &Jo
 /// Which input of two gets the output is decided by what exists on disk (extension priority,
 /// then input order), never by which thread comes first.
 fn may_write(
-    roots: &[Root],
+    rivals: Option<&[Root]>,
     job: &Job,
     output: &Path,
     existing: Option<&Existing>,
@@ -508,14 +680,14 @@ fn may_write(
         ));
     }
     if existing.is_some_and(|e| {
-        page::looks_like_page(e.head()) || e.bytes.is_none() && file_is_page(output)
+        form::looks_like_input(e.head()) || e.bytes.is_none() && file_is_page(output)
     }) {
         return Err(format!(
             "output {} would overwrite a saved page there",
             output.display()
         ));
     }
-    if let Some(other) = rival(roots, job) {
+    if let Some(other) = rivals.and_then(|roots| rival(roots, job)) {
         return Err(format!(
             "{} also converts to {}; not overwriting it",
             other.display(),
@@ -525,8 +697,10 @@ fn may_write(
     Ok(())
 }
 
-/// Page extensions, the first taking precedence when several pages share a name.
-const PRIORITY: [&str; 4] = ["html", "htm", "md", "txt"];
+/// Input extensions, the first taking precedence when several inputs share a name.
+const PRIORITY: [&str; 12] = [
+    "html", "htm", "xhtml", "shtml", "md", "markdown", "txt", "json", "xml", "rss", "atom", "",
+];
 
 /// An input page that takes the same output as `job` and comes first: the same name with a
 /// stronger extension in the same folder, or the same path under an earlier input.
@@ -580,7 +754,7 @@ fn file_is_page(path: &Path) -> bool {
             Ok(n) => filled += n,
         }
     }
-    page::looks_like_page(&head[..filled])
+    form::looks_like_input(&head[..filled])
 }
 
 /// An output file already there: its bytes, unless it is too large to be one of ours.
@@ -660,6 +834,7 @@ pub fn orphans(config: &Config) -> Vec<PathBuf> {
         return Vec::new();
     }
     let hidden = |e: &walkdir::DirEntry| e.file_name().to_string_lossy().starts_with('.');
+    let mut collections = Collections::new();
     WalkDir::new(&config.output)
         .sort_by_file_name()
         .into_iter()
@@ -674,12 +849,78 @@ pub fn orphans(config: &Config) -> Vec<PathBuf> {
         .filter_map(|e| {
             let relative = e.path().strip_prefix(&config.output).ok()?.to_path_buf();
             job(config, 0, e.path().to_path_buf(), relative.clone())?.ok()?;
-            if is_input_page(e.path()) || has_input(&roots, &relative, e.path()) {
+            if is_input_page(e.path())
+                || has_input(&roots, &relative, e.path())
+                || in_collection(config, &roots, &relative, &mut collections)
+            {
                 return None;
             }
             Some(e.into_path())
         })
         .collect()
+}
+
+/// The file stems of each feed or JSON array looked at, by its path.
+type Collections = HashMap<PathBuf, Vec<String>>;
+
+/// Whether `relative` (`dir/feed/123.md`) is an item of a feed or JSON array among the
+/// inputs (`dir/feed.xml` holding an item named `123`).
+fn in_collection(
+    config: &Config,
+    roots: &[Root],
+    relative: &Path,
+    collections: &mut Collections,
+) -> bool {
+    let (Some(folder), Some(stem)) = (relative.parent(), relative.file_stem()) else {
+        return false;
+    };
+    if folder.as_os_str().is_empty() {
+        return false;
+    }
+    let stem = stem.to_string_lossy();
+    let candidates = roots.iter().flat_map(|root| -> Vec<PathBuf> {
+        if root.is_dir {
+            COLLECTION_EXTENSIONS
+                .iter()
+                .map(|ext| root.path.join(folder).with_extension(ext))
+                .collect()
+        } else if root.path.with_extension("").file_name() == Some(folder.as_os_str()) {
+            vec![root.path.clone()]
+        } else {
+            Vec::new()
+        }
+    });
+    for candidate in candidates {
+        if !candidate.is_file() {
+            continue;
+        }
+        let stems = collections
+            .entry(candidate.clone())
+            .or_insert_with(|| collection_stems(&candidate, config.max_size));
+        if stems.iter().any(|s| *s == stem) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Extensions a feed or JSON array may have (a feed saved by wget has none).
+const COLLECTION_EXTENSIONS: [&str; 5] = ["xml", "rss", "atom", "json", ""];
+
+/// The file stems the articles of a feed or JSON array are written under.
+fn collection_stems(path: &Path, limit: u64) -> Vec<String> {
+    let Ok(Ok(bytes)) = read_limited(path, limit) else {
+        return Vec::new();
+    };
+    let Ok(contents) = crate::encoding::decode(&bytes).and_then(|d| form::read(&d.text)) else {
+        return Vec::new();
+    };
+    if !contents.collection {
+        return Vec::new();
+    }
+    let names: Vec<Option<String>> = contents.articles.into_iter().map(|a| a.name).collect();
+    let input_folder = path.with_extension("");
+    names::file_stems(&names, |stem| rival_in_folder(&input_folder.join(stem)))
 }
 
 fn has_input(roots: &[Root], relative: &Path, output: &Path) -> bool {
@@ -723,7 +964,18 @@ mod tests {
         assert_eq!(kind_of(Path::new("a.md")), Kind::MaybePage);
         assert_eq!(kind_of(Path::new("a.txt")), Kind::MaybePage);
         assert_eq!(kind_of(Path::new("a.png")), Kind::Other);
-        assert_eq!(kind_of(Path::new("README")), Kind::Other);
+        assert_eq!(kind_of(Path::new("a.css")), Kind::Other);
+        // read and sniffed: a feed saved by wget has no extension
+        assert_eq!(kind_of(Path::new("feed")), Kind::MaybePage);
+        assert_eq!(kind_of(Path::new("692810.json")), Kind::MaybePage);
+        assert_eq!(kind_of(Path::new("feed.xml")), Kind::MaybePage);
+    }
+
+    #[test]
+    fn relative_paths_between_folders() {
+        assert_eq!(relative_path(Path::new("/a/out/x"), Path::new("/a/in/x")), "../../in/x");
+        assert_eq!(relative_path(Path::new("/a"), Path::new("/a")), ".");
+        assert_eq!(relative_path(Path::new("/a"), Path::new("/a/b")), "b");
     }
 
     #[test]
