@@ -421,7 +421,13 @@ fn run_batch(args: &Args, options: Options) -> ExitCode {
     };
     let progress = progress_bar(args, &config);
     let sink = |outcome: &Outcome| {
-        on_outcome(&config, args.quiet, progress.as_ref(), report.as_ref(), outcome);
+        on_outcome(
+            &config,
+            args.quiet,
+            progress.as_ref(),
+            report.as_ref(),
+            outcome,
+        );
     };
     let mut summary = match batch::run(&config, &sink) {
         Ok(summary) => summary,
@@ -579,7 +585,10 @@ fn on_outcome(
     match outcome.status {
         Status::Skipped if !quiet => {
             if let Some(reason) = &outcome.reason {
-                say(format!("cdt2md: skipped: {}: {reason}", outcome.input), false);
+                say(
+                    format!("cdt2md: skipped: {}: {reason}", outcome.input),
+                    false,
+                );
             }
         }
         Status::Failed => say(

@@ -213,7 +213,7 @@ fn locate(
             }
             Err(head::NoArticle::Listing(n)) => {
                 return Err(PageError::NotAPage(format!(
-                    "a page listing {n} posts (an index, category or search page), not one article"
+                    "a listing of {n} posts (an index, category or search page), not one article"
                 )));
             }
             Err(head::NoArticle::NoContent) => {}

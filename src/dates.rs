@@ -163,7 +163,10 @@ mod tests {
             utc("2025-01-15T10:59:30+08:00").as_deref(),
             Some("2025-01-15T02:59:30Z")
         );
-        assert_eq!(utc("2023-02-10T11:12:51Z").as_deref(), Some("2023-02-10T11:12:51Z"));
+        assert_eq!(
+            utc("2023-02-10T11:12:51Z").as_deref(),
+            Some("2023-02-10T11:12:51Z")
+        );
         assert_eq!(
             utc("Thu, 02 Jul 2020 18:28:24 +0000").as_deref(),
             Some("2020-07-02T18:28:24Z")

@@ -245,9 +245,9 @@ pub fn tail_blocks(body: &Handle) -> Vec<Handle> {
             break;
         };
         found.extend(
-            children.into_iter().filter(|c| {
-                is_tag(c, &local_name!("p")) || is_tag(c, &local_name!("div"))
-            }),
+            children
+                .into_iter()
+                .filter(|c| is_tag(c, &local_name!("p")) || is_tag(c, &local_name!("div"))),
         );
         let wrapper = matches!(
             tag(&last),
@@ -259,6 +259,22 @@ pub fn tail_blocks(body: &Handle) -> Vec<Handle> {
         level = last;
     }
     found
+}
+
+/// The next sibling element, skipping whitespace text and comments.
+pub fn next_element(node: &Handle) -> Option<Handle> {
+    let parent = parent(node)?;
+    let children = parent.children.borrow();
+    let index = children.iter().position(|c| Rc::ptr_eq(c, node))?;
+    children[index + 1..]
+        .iter()
+        .find(|c| match &c.data {
+            NodeData::Text { contents } => !contents.borrow().trim().is_empty(),
+            NodeData::Comment { .. } => false,
+            _ => true,
+        })
+        .filter(|c| tag(c).is_some())
+        .cloned()
 }
 
 /// The previous sibling element, skipping whitespace text and comments.
@@ -277,4 +293,3 @@ pub fn previous_element(node: &Handle) -> Option<Handle> {
         .filter(|c| tag(c).is_some())
         .cloned()
 }
-

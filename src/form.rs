@@ -237,19 +237,14 @@ fn wrapper_keys(wrapper: &Wrapper<'_>) -> Result<Vec<(String, Extra)>, String> {
             }
         }
         WrapperKind::Toml => {
-            let table: toml::Table = wrapper.block.parse().map_err(|e: toml::de::Error| {
-                e.message().to_string()
-            })?;
-            table
-                .into_iter()
-                .map(|(k, v)| (k, from_toml(v)))
-                .collect()
+            let table: toml::Table = wrapper
+                .block
+                .parse()
+                .map_err(|e: toml::de::Error| e.message().to_string())?;
+            table.into_iter().map(|(k, v)| (k, from_toml(v))).collect()
         }
     };
-    Ok(pairs
-        .into_iter()
-        .filter(|(k, _)| !k.is_empty())
-        .collect())
+    Ok(pairs.into_iter().filter(|(k, _)| !k.is_empty()).collect())
 }
 
 fn yaml_key(key: serde_yaml::Value) -> String {
@@ -633,7 +628,8 @@ fn feed_items(text: &str) -> Result<Vec<Item>, (Vec<Item>, String)> {
                             };
                             let start = usize::try_from(span.start).unwrap_or(0);
                             let end = usize::try_from(span.end).unwrap_or(0);
-                            item.content.push_str(text.get(start..end).unwrap_or_default());
+                            item.content
+                                .push_str(text.get(start..end).unwrap_or_default());
                             continue;
                         }
                         if path.is_empty() && atom {
@@ -699,12 +695,11 @@ fn atom_attributes(item: &mut Item, element: &BytesStart<'_>, name: &[u8]) {
     match name {
         b"link" => {
             let rel = attribute(element, b"rel");
-            if rel.is_none() || rel.as_deref() == Some("alternate") {
-                if let Some(href) = attribute(element, b"href")
-                    && item.link.is_empty()
-                {
-                    item.link = href;
-                }
+            if (rel.is_none() || rel.as_deref() == Some("alternate"))
+                && item.link.is_empty()
+                && let Some(href) = attribute(element, b"href")
+            {
+                item.link = href;
             }
         }
         b"category" => {
@@ -813,7 +808,9 @@ mod tests {
         let a = one("<!--1736909970000-->\n[标题](https://x.net/1.html)\n------\n\n<p>x</p>");
         assert_eq!(a.form, Form::Page);
         assert_eq!(a.outer.archived.as_deref(), Some("2025-01-15T02:59:30Z"));
-        let b = one("[标题](https://x.net/a/)\n------\n日期：Thu, 02 Jul 2020 18:28:24 +0000\n\n<p>x</p>");
+        let b = one(
+            "[标题](https://x.net/a/)\n------\n日期：Thu, 02 Jul 2020 18:28:24 +0000\n\n<p>x</p>",
+        );
         assert_eq!(b.form, Form::Page2020);
         assert_eq!(one("<p>片段</p>").form, Form::Page);
         let full = "<!DOCTYPE html><html><head></head><body><article><div class=\"entry-content\"><p>x</p></div></article></body></html>";
@@ -831,7 +828,10 @@ mod tests {
         let api = r#"[{"id":1,"date":"2023-02-10T19:12:51","date_gmt":"2023-02-10T11:12:51","title":{"rendered":"T"},"content":{"rendered":"<p>x</p>"}},{"id":2,"date":"2023-02-11T08:00:00","title":{"rendered":"U"},"content":{"rendered":"<p>y</p>"}}]"#;
         let contents = read(api).expect("posts");
         assert!(contents.collection);
-        assert_eq!(contents.articles[0].outer.archived.as_deref(), Some("2023-02-10T11:12:51Z"));
+        assert_eq!(
+            contents.articles[0].outer.archived.as_deref(),
+            Some("2023-02-10T11:12:51Z")
+        );
         assert_eq!(contents.articles[1].outer.archived, None);
         assert_eq!(contents.articles[1].warnings.len(), 1);
         assert!(not_a_page(r#"{"name":"x"}"#).contains("not a WordPress post"));
@@ -848,9 +848,13 @@ mod tests {
         assert_eq!(a.wrapper[0], ("layout".into(), Extra::Text("post".into())));
         assert_eq!(
             a.wrapper[2],
-            ("tags".into(), Extra::List(vec![Extra::Text("中国数字时代".into())]))
+            (
+                "tags".into(),
+                Extra::List(vec![Extra::Text("中国数字时代".into())])
+            )
         );
-        let toml = "+++\ntitle = \"T\"\ndraft = false\n+++\n[T](https://x.net/1.html)\n------\n\n<p>x</p>";
+        let toml =
+            "+++\ntitle = \"T\"\ndraft = false\n+++\n[T](https://x.net/1.html)\n------\n\n<p>x</p>";
         let b = one(toml);
         assert_eq!(b.wrapper[1], ("draft".into(), Extra::Bool(false)));
         assert!(not_a_page("---\ntitle: notes\n---\n\n# Notes\n\ntext").contains("front matter"));
@@ -899,7 +903,10 @@ mod tests {
         assert_eq!(b.name.as_deref(), Some("中"));
         let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>x</title><entry><title type="html">T</title><link rel="alternate" href="https://x.net/chinese/5.html"/><id>tag:x,1</id><published>2021-01-02T03:04:05Z</published><author><name>某人</name></author><category term="丙"/><content type="html">&lt;p&gt;正文&lt;/p&gt;</content></entry></feed>"#;
         let entry = one_of(atom);
-        assert_eq!(entry.outer.url.as_deref(), Some("https://x.net/chinese/5.html"));
+        assert_eq!(
+            entry.outer.url.as_deref(),
+            Some("https://x.net/chinese/5.html")
+        );
         assert_eq!(entry.outer.date.as_deref(), Some("2021-01-02T03:04:05Z"));
         assert_eq!(entry.outer.posted_by.as_deref(), Some("某人"));
         assert_eq!(entry.outer.tags, vec!["丙"]);
@@ -916,8 +923,14 @@ mod tests {
 
     #[test]
     fn names_from_ids_and_urls() {
-        assert_eq!(post_id("https://x.net/chinese/?p=399702").as_deref(), Some("399702"));
-        assert_eq!(post_id("https://x.net/chinese/714996.html").as_deref(), Some("714996"));
+        assert_eq!(
+            post_id("https://x.net/chinese/?p=399702").as_deref(),
+            Some("399702")
+        );
+        assert_eq!(
+            post_id("https://x.net/chinese/714996.html").as_deref(),
+            Some("714996")
+        );
         assert_eq!(post_id("https://x.net/chinese/2020/07/slug/"), None);
         assert_eq!(
             name_from_url("https://x.net/chinese/2020/07/%e4%b8%ad%e6%96%87/").as_deref(),

@@ -365,7 +365,10 @@ mod tests {
 
     #[test]
     fn files_saved_beside_a_page() {
-        assert_eq!(saved_beside("./714996_files/a.jpg"), Some("714996_files/a.jpg"));
+        assert_eq!(
+            saved_beside("./714996_files/a.jpg"),
+            Some("714996_files/a.jpg")
+        );
         assert_eq!(saved_beside("x_files/b/c.png"), Some("x_files/b/c.png"));
         for other in [
             "https://x.net/714996_files/a.jpg",
@@ -391,7 +394,10 @@ mod tests {
                 .as_deref(),
             Some("http://www.aisixiang.com/data/77417-2.html")
         );
-        assert_eq!(unredirect("http://redirect.viglink.com?u=javascript:alert(1)"), None);
+        assert_eq!(
+            unredirect("http://redirect.viglink.com?u=javascript:alert(1)"),
+            None
+        );
         assert_eq!(unredirect("https://x.net/?u=http://y"), None);
     }
 }

@@ -27,7 +27,10 @@ fn check_output(input: &[u8], markdown: &str) -> Result<(), TestCaseError> {
             "front matter is not a mapping, or empty"
         );
     } else {
-        prop_assert!(!markdown.starts_with("---\n"), "a broken front matter block");
+        prop_assert!(
+            !markdown.starts_with("---\n"),
+            "a broken front matter block"
+        );
     }
     let had_fffd = common::parses_to_replacement_char(input);
     prop_assert!(

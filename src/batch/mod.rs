@@ -214,9 +214,7 @@ fn kind_of(path: &Path) -> Kind {
         .map(|e| e.to_string_lossy().to_ascii_lowercase());
     match ext.as_deref() {
         Some("html" | "htm" | "xhtml" | "shtml") => Kind::Html,
-        Some("txt" | "md" | "markdown" | "json" | "xml" | "rss" | "atom") | None => {
-            Kind::MaybePage
-        }
+        Some("txt" | "md" | "markdown" | "json" | "xml" | "rss" | "atom") | None => Kind::MaybePage,
         _ => Kind::Other,
     }
 }
@@ -477,12 +475,7 @@ fn release_free_memory() {
     }
 }
 
-fn process(
-    config: &Config,
-    roots: &[Root],
-    output_root: Option<&Path>,
-    job: &Job,
-) -> Vec<Outcome> {
+fn process(config: &Config, roots: &[Root], output_root: Option<&Path>, job: &Job) -> Vec<Outcome> {
     let start = Instant::now();
     if job.kind == Kind::Other {
         return vec![skipped(job, 0, None)];
@@ -549,9 +542,8 @@ fn not_converted(
         failed.bytes_in = size;
         return failed;
     }
-    let ours = output_root.is_some_and(|root| {
-        fs::canonicalize(&job.path).is_ok_and(|path| path.starts_with(root))
-    });
+    let ours = output_root
+        .is_some_and(|root| fs::canonicalize(&job.path).is_ok_and(|path| path.starts_with(root)));
     let reason = match err {
         PageError::NotAPage(_) => err.to_string(),
         other => format!("not a CDT page ({other})"),
@@ -973,7 +965,10 @@ mod tests {
 
     #[test]
     fn relative_paths_between_folders() {
-        assert_eq!(relative_path(Path::new("/a/out/x"), Path::new("/a/in/x")), "../../in/x");
+        assert_eq!(
+            relative_path(Path::new("/a/out/x"), Path::new("/a/in/x")),
+            "../../in/x"
+        );
         assert_eq!(relative_path(Path::new("/a"), Path::new("/a")), ".");
         assert_eq!(relative_path(Path::new("/a"), Path::new("/a/b")), "b");
     }

@@ -34,7 +34,13 @@ pub(crate) fn remove(body: &Handle, html: &str) -> Found {
 }
 
 /// How feed lines begin.
-const TAIL_STARTS: [&str; 5] = ["Feed enhanced", "The post ", "文章", "版权说明", "欢迎读者访问"];
+const TAIL_STARTS: [&str; 5] = [
+    "Feed enhanced",
+    "The post ",
+    "文章",
+    "版权说明",
+    "欢迎读者访问",
+];
 
 fn tail_lines(body: &Handle, html: &str) -> Vec<Handle> {
     // BestWebSoft's line may start with anything; only then is every candidate read in full.
@@ -42,7 +48,11 @@ fn tail_lines(body: &Handle, html: &str) -> Vec<Handle> {
     let mut doomed = Vec::new();
     for node in dom::tail_blocks(body) {
         let start = dom::text_prefix(&node, 32);
-        if !any_start && !TAIL_STARTS.iter().any(|s| start.trim_start().starts_with(s)) {
+        if !any_start
+            && !TAIL_STARTS
+                .iter()
+                .any(|s| start.trim_start().starts_with(s))
+        {
             continue;
         }
         if is_feed_line(&dom::text_prefix(&node, 1024)) {
@@ -157,7 +167,8 @@ fn is_subscription_form(node: &Handle, text: &str) -> bool {
         && dom::find_descendant(node, |n| {
             dom::is_tag(n, &local_name!("input"))
                 && (dom::attr(n, "type").is_some_and(|t| t.eq_ignore_ascii_case("email"))
-                    || dom::attr(n, "name").is_some_and(|v| v.to_ascii_lowercase().contains("mail")))
+                    || dom::attr(n, "name")
+                        .is_some_and(|v| v.to_ascii_lowercase().contains("mail")))
         })
         .is_some()
 }
@@ -166,8 +177,7 @@ fn is_subscription_form(node: &Handle, text: &str) -> bool {
 /// `embeddedform`).
 fn is_google_form(frame: &Handle) -> bool {
     dom::attr(frame, "src").is_some_and(|src| {
-        src.contains("docs.google.com")
-            && (src.contains("/forms/") || src.contains("embeddedform"))
+        src.contains("docs.google.com") && (src.contains("/forms/") || src.contains("embeddedform"))
     })
 }
 
@@ -201,7 +211,10 @@ mod tests {
     #[test]
     fn the_article_mentioning_a_phrase_stays() {
         let article = "<p>正文</p><p>The post office was closed.</p><p>文章写得好。</p>";
-        assert_eq!(cleaned(article).0, "正文The post office was closed.文章写得好。");
+        assert_eq!(
+            cleaned(article).0,
+            "正文The post office was closed.文章写得好。"
+        );
         let long = format!("<p>{}本文由自动聚合程序取自网络</p>", "长".repeat(200));
         assert!(cleaned(&long).0.starts_with("长长"));
     }

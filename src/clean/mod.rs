@@ -364,10 +364,16 @@ fn real_image_url(img: &Handle) -> Option<String> {
     let usable = |value: String| (!url::is_data(&value)).then_some(value);
     let original = |value: String| (url::saved_beside(&value).is_none()).then_some(value);
     let src = dom::attr_string(img, "src").and_then(usable);
-    let saved_src = src.as_deref().is_some_and(|s| url::saved_beside(s).is_some());
+    let saved_src = src
+        .as_deref()
+        .is_some_and(|s| url::saved_beside(s).is_some());
     LAZY_ATTRS
         .iter()
-        .find_map(|name| dom::attr_string(img, name).and_then(usable).and_then(original))
+        .find_map(|name| {
+            dom::attr_string(img, name)
+                .and_then(usable)
+                .and_then(original)
+        })
         .or_else(|| {
             LAZY_SRCSETS.iter().find_map(|name| {
                 dom::attr(img, name)
@@ -529,9 +535,12 @@ fn all_image_urls(body: &Handle) -> HashSet<String> {
 }
 
 /// Class-name prefixes of share, like and related-posts widgets.
-const WIDGET_CLASS_PREFIXES: [&str; 25] = [
+const WIDGET_CLASS_PREFIXES: [&str; 27] = [
     // the 2023 video box's close button
     "closebtn",
+    // a theme's related posts and post navigation, should a page put them in the content
+    "related-posts",
+    "post-navigation",
     "addtoany",
     "a2a_",
     "sharedaddy",
@@ -703,6 +712,23 @@ mod tests {
             r#"<p><img src="{SVG}" data-lazy-src="https://x/a."><noscript><img src="https://x/a."></noscript></p>"#
         );
         assert_eq!(cleaned(&html).0, "<p><img src=https://x/a.>");
+    }
+
+    #[test]
+    fn a_browser_saved_page_keeps_original_urls_and_reads_escaped_noscript() {
+        // Chrome's "Webpage, Complete": `src` at the saved copy, the lazy attribute and
+        // `srcset` at the original, the <noscript> twin written out as text
+        let html = r#"<p><img src="./a_files/x.png" data-lazy-src="https://x/x.png"><noscript>&lt;img src="https://x/x.png"&gt;</noscript><img src="./a_files/y.png" srcset="https://x/y.png 800w"><img src="./a_files/z.png"></p>"#;
+        assert_eq!(
+            cleaned(html).0,
+            "<p><img src=https://x/x.png><img src=https://x/y.png><img src=./a_files/z.png>"
+        );
+    }
+
+    #[test]
+    fn trackers_and_redirects_of_the_old_site() {
+        let html = r#"<p><img src="http://pixel.quantserve.com/pixel/p-1.gif"><img src="http://fullrss.net/v/abc/http/x"><a href="http://redirect.viglink.com?key=1&amp;u=http://blog.x.cn/a.html">链接</a></p><div class="closeBtn"><img src="https://x/close-button.png"></div>"#;
+        assert_eq!(cleaned(html).0, "<p><a href=http://blog.x.cn/a.html>链接");
     }
 
     #[test]

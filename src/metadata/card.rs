@@ -165,7 +165,15 @@ fn read_card(content: &Handle, warnings: &mut Vec<String>) -> Card {
             .collect();
         let first_url = line.links.iter().find_map(|(_, href)| href.clone());
         if !text.is_empty() || !link_texts.is_empty() {
-            set(&mut card.metadata, key, text, link_texts, first_url, written, warnings);
+            set(
+                &mut card.metadata,
+                key,
+                text,
+                link_texts,
+                first_url,
+                written,
+                warnings,
+            );
         }
     }
     card
@@ -225,12 +233,10 @@ pub(crate) fn rows(card: &Metadata) -> Vec<(String, String, Option<String>)> {
             Some(super::Value::List(items)) => items.join("、"),
             _ => continue,
         };
-        let url = key
-            .url_key()
-            .and_then(|k| match card.get(k) {
-                Some(super::Value::Text(url)) => Some(url.to_string()),
-                _ => None,
-            });
+        let url = key.url_key().and_then(|k| match card.get(k) {
+            Some(super::Value::Text(url)) => Some(url.to_string()),
+            _ => None,
+        });
         rows.push((label.to_string(), text, url));
     }
     for (label, text) in &card.card_other {
@@ -347,7 +353,6 @@ pub(crate) fn may_hold_card(html: &str) -> bool {
 /// How much of the start of a page a card is looked for in (the seed's card ends before 3 KB).
 const CARD_REGION: usize = 16 * 1024;
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -402,7 +407,10 @@ mod tests {
             "{SEED_CARD}<div class=\"su-spoiler\"><div class=\"su-spoiler-title\">CDT 档案卡</div><div class=\"su-spoiler-content\"><strong>标题：</strong>第二张</div></div>"
         );
         let (card, rest) = card_of(&twice);
-        assert_eq!(card.unwrap().metadata.title.as_deref(), Some("Tiktok难民涌入小红书"));
+        assert_eq!(
+            card.unwrap().metadata.title.as_deref(),
+            Some("Tiktok难民涌入小红书")
+        );
         assert_eq!(rest, "正文");
     }
 
@@ -442,7 +450,10 @@ mod tests {
         assert_eq!(meta.contributor.as_deref(), Some("读者甲"));
         assert_eq!(meta.backup.as_deref(), Some("archive.ph"));
         assert_eq!(meta.backup_url.as_deref(), Some("https://archive.ph/abc"));
-        assert_eq!(meta.card_other, vec![("新栏目".to_string(), "某值".to_string())]);
+        assert_eq!(
+            meta.card_other,
+            vec![("新栏目".to_string(), "某值".to_string())]
+        );
         assert_eq!(card.unknown_labels, vec!["新栏目"]);
         assert_eq!(rest, "正文");
     }
@@ -466,8 +477,14 @@ mod tests {
         let (card, _) = card_of(SEED_CARD);
         let rows = rows(&card.expect("a card").metadata);
         let labels: Vec<&str> = rows.iter().map(|(l, _, _)| l.as_str()).collect();
-        assert_eq!(labels, ["标题", "作者", "发表日期", "来源", "主题归类", "CDS收藏"]);
-        assert_eq!(rows[1].2.as_deref(), Some("https://chinadigitaltimes.net/space/声道"));
+        assert_eq!(
+            labels,
+            ["标题", "作者", "发表日期", "来源", "主题归类", "CDS收藏"]
+        );
+        assert_eq!(
+            rows[1].2.as_deref(),
+            Some("https://chinadigitaltimes.net/space/声道")
+        );
         assert_eq!(rows[4].1, "Tiktok难民、审查");
     }
 }

@@ -137,7 +137,7 @@ pub(crate) fn full_page(document: &Handle) -> Result<FullPage, NoArticle> {
         .filter(|t| !t.is_empty())
         .or(head.title);
     let (categories, tags) = entry_terms(&article, &content);
-    let outer = Outer {
+    let mut outer = Outer {
         title,
         url: head.url,
         archived: head.date.as_deref().and_then(crate::dates::utc),
@@ -147,6 +147,7 @@ pub(crate) fn full_page(document: &Handle) -> Result<FullPage, NoArticle> {
         present: true,
         ..Outer::default()
     };
+    take_content_terms(&content, &mut outer);
     Ok(FullPage { content, outer })
 }
 
@@ -208,13 +209,60 @@ fn is_entry_footer(node: &Handle) -> bool {
     dom::is_tag(node, &local_name!("footer")) || dom::has_class(node, "entry-footer")
 }
 
-/// Categories and tags from the entry footer: links marked `rel="category tag"` and
-/// `rel="tag"`, or failing those, the links after `所在分类：` and `标签：`.
+fn is_entry_header(node: &Handle) -> bool {
+    dom::is_tag(node, &local_name!("header")) || dom::has_class(node, "entry-header")
+}
+
+/// Lines some themes end the entry content with: `所在分类：…`, `标签：…` (read, then
+/// removed) and `相关阅读：…` (removed, with the list that follows it).
+fn take_content_terms(content: &Handle, outer: &mut Outer) {
+    let mut doomed = Vec::new();
+    for node in dom::tail_blocks(content) {
+        let start = dom::text_prefix(&node, 16);
+        let start = start.trim_start();
+        let is_categories = start.starts_with("所在分类");
+        if is_categories || start.starts_with("标签") {
+            let (categories, tags) = terms_in(&node, content);
+            let found = categories.into_iter().chain(tags);
+            let into = if is_categories {
+                &mut outer.categories
+            } else {
+                &mut outer.tags
+            };
+            for term in found {
+                if !into.contains(&term) {
+                    into.push(term);
+                }
+            }
+            doomed.push(node);
+        } else if start.starts_with("相关阅读") || start.starts_with("相关文章") {
+            if let Some(list) = dom::next_element(&node).filter(|n| {
+                dom::is_tag(n, &local_name!("ul")) || dom::is_tag(n, &local_name!("ol"))
+            }) {
+                doomed.push(list);
+            }
+            doomed.push(node);
+        }
+    }
+    dom::detach_all(&doomed);
+}
+
+/// Categories and tags from the entry footer (or, lacking one, the article around its
+/// content and header): links marked `rel="category tag"` and `rel="tag"`, or failing those,
+/// the links after `所在分类：` and `标签：`.
 fn entry_terms(article: &Handle, content: &Handle) -> (Vec<String>, Vec<String>) {
+    let region = dom::find_descendant(article, |n| {
+        !std::rc::Rc::ptr_eq(n, content) && is_entry_footer(n)
+    })
+    .unwrap_or_else(|| article.clone());
+    terms_in(&region, content)
+}
+
+fn terms_in(region: &Handle, content: &Handle) -> (Vec<String>, Vec<String>) {
     let (mut categories, mut tags) = (Vec::new(), Vec::new());
     let mut label: Option<bool> = None;
-    dom::for_each_descendant(article, |n| {
-        if std::rc::Rc::ptr_eq(n, content) {
+    dom::for_each_descendant(region, |n| {
+        if std::rc::Rc::ptr_eq(n, content) || is_entry_header(n) {
             return Walk::Skip;
         }
         match &n.data {
@@ -229,8 +277,10 @@ fn entry_terms(article: &Handle, content: &Handle) -> (Vec<String>, Vec<String>)
             _ if dom::is_tag(n, &local_name!("a")) => {
                 let rel = dom::attr_string(n, "rel").unwrap_or_default();
                 let rel: Vec<&str> = rel.split_ascii_whitespace().collect();
-                let is_category = rel.contains(&"category") || (rel.is_empty() && label == Some(true));
-                let is_tag = !is_category && (rel.contains(&"tag") || (rel.is_empty() && label == Some(false)));
+                let is_category =
+                    rel.contains(&"category") || (rel.is_empty() && label == Some(true));
+                let is_tag = !is_category
+                    && (rel.contains(&"tag") || (rel.is_empty() && label == Some(false)));
                 let text = clean_value(&dom::text_content(n));
                 if !text.is_empty() && is_category && !categories.contains(&text) {
                     categories.push(text);
@@ -291,6 +341,24 @@ mod tests {
         assert_eq!(outer.date.as_deref(), Some("2025年1月15日"));
         assert_eq!(outer.categories, vec!["中国"]);
         assert_eq!(outer.tags, vec!["审查", "网络"]);
+    }
+
+    #[test]
+    fn terms_and_related_reading_at_the_end_of_the_content() {
+        let html = r#"<html><body><article><h1 class="entry-title">T</h1><div class="entry-content"><p>正文</p><p>所在分类：<a href="/c/a">中国</a></p><p>标签：<a href="/t/b">审查</a></p><p>相关阅读：</p><ul><li><a href="/x">另一篇</a></li></ul></div></article></body></html>"#;
+        let doc = parse_html(html);
+        let page = full_page(&doc).expect("an article");
+        assert_eq!(dom::text_content(&page.content), "正文");
+        assert_eq!(page.outer.categories, vec!["中国"]);
+        assert_eq!(page.outer.tags, vec!["审查"]);
+    }
+
+    #[test]
+    fn the_title_may_say_category_without_making_links_terms() {
+        let html = r#"<html><body><article><header class="entry-header"><h1 class="entry-title">分类与标签</h1><a href="/author/x">作者</a></header><div class="entry-content"><p>正文</p></div><footer class="entry-footer">标签：<a href="/t/b" rel="tag">审查</a></footer></article></body></html>"#;
+        let page = full_page(&parse_html(html)).expect("an article");
+        assert!(page.outer.categories.is_empty());
+        assert_eq!(page.outer.tags, vec!["审查"]);
     }
 
     #[test]

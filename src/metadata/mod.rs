@@ -458,7 +458,10 @@ mod tests {
         let wrapper = vec![
             ("layout".to_string(), Extra::Text("post".into())),
             ("title".to_string(), Extra::Text("包装标题".into())),
-            ("date".to_string(), Extra::Text("2021-02-10T09:33:05.000Z".into())),
+            (
+                "date".to_string(),
+                Extra::Text("2021-02-10T09:33:05.000Z".into()),
+            ),
         ];
         let merged = merge(
             Sources {
@@ -502,7 +505,11 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), Key::ALL.len());
-        let mut labels: Vec<&str> = Key::ALL.iter().flat_map(|k| k.card_labels()).copied().collect();
+        let mut labels: Vec<&str> = Key::ALL
+            .iter()
+            .flat_map(|k| k.card_labels())
+            .copied()
+            .collect();
         let count = labels.len();
         labels.sort_unstable();
         labels.dedup();
