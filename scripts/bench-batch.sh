@@ -2,13 +2,16 @@
 # Times the whole command line on a tree of the fixture pages replicated to at least 50 MB:
 # batch MB/s at -j 1 and -j 2 (and every core), the speed-up, peak RSS, and one page through
 # standard input, start-up included. Usage: scripts/bench-batch.sh [MIN_MB] [RUNS]
+# BIN=path/to/cdt2md measures another build (an earlier commit's, for before/after).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 min_mb=${1:-50}
 runs=${2:-3}
 
-cargo build --release --quiet
-bin=target/release/cdt2md
+if [ -z "${BIN:-}" ]; then
+    cargo build --release --quiet
+fi
+bin=${BIN:-target/release/cdt2md}
 # A RAM-backed folder when there is one: this measures the tool, not the disk (on the
 # machines here, writing thousands of small files to the virtual disk varies by 3x run to run).
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then

@@ -155,11 +155,13 @@ fn html_page(text: &str) -> Result<Article, PageError> {
 /// A whole document whose article sits in the site's `entry-content`. Which element that is
 /// (and whether there is only one) the metadata stage decides on the parsed tree.
 fn is_full_page(html: &str) -> bool {
-    let head = &html.as_bytes()[..html.len().min(2048)];
-    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
-    let document = memchr::memmem::find(&lower, b"<html").is_some()
-        || memchr::memmem::find(&lower, b"<!doctype").is_some();
-    document
+    let start = skip_prolog(html).as_bytes();
+    let starts = |prefix: &[u8]| {
+        start
+            .get(..prefix.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(prefix))
+    };
+    (starts(b"<!doctype") || starts(b"<html"))
         && ["entry-content", "post-content"]
             .iter()
             .any(|c| memchr::memmem::find(html.as_bytes(), c.as_bytes()).is_some())
@@ -438,28 +440,34 @@ pub(crate) fn html_text(html: &str) -> String {
 
 // ---------------------------------------------------------------- feeds
 
-/// RSS (`<rss>`, `<rdf:RDF>`) or Atom (`<feed>`), after an XML declaration and comments.
-fn is_feed(text: &str) -> bool {
+/// The text after leading whitespace, XML declarations and comments (Chrome puts
+/// `<!-- saved from url=… -->` before a saved page).
+fn skip_prolog(text: &str) -> &str {
     let mut rest = text;
     loop {
         rest = rest.trim_start();
-        if rest.starts_with("<?") {
-            match rest.find("?>") {
-                Some(end) => rest = &rest[end + 2..],
-                None => return false,
-            }
+        let end = if rest.starts_with("<?") {
+            rest.find("?>").map(|e| e + 2)
         } else if rest.starts_with("<!--") {
-            match rest.find("-->") {
-                Some(end) => rest = &rest[end + 3..],
-                None => return false,
-            }
-        } else if rest.starts_with("<!DOCTYPE") || rest.starts_with("<!doctype") {
-            match rest.find('>') {
-                Some(end) => rest = &rest[end + 1..],
-                None => return false,
-            }
+            rest.find("-->").map(|e| e + 3)
         } else {
-            break;
+            return rest;
+        };
+        match end {
+            Some(end) => rest = &rest[end..],
+            None => return rest,
+        }
+    }
+}
+
+/// RSS (`<rss>`, `<rdf:RDF>`) or Atom (`<feed>`), after an XML declaration and comments.
+fn is_feed(text: &str) -> bool {
+    let mut rest = skip_prolog(text);
+    // a DOCTYPE (RSS 0.91 has one), then comments again
+    if rest.starts_with("<!DOCTYPE") || rest.starts_with("<!doctype") {
+        match rest.find('>') {
+            Some(end) => rest = skip_prolog(&rest[end + 1..]),
+            None => return false,
         }
     }
     ["<rss", "<feed", "<rdf:RDF"].iter().any(|root| {

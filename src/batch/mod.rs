@@ -559,7 +559,9 @@ fn options_for(
     bytes: &[u8],
     output_root: Option<&Path>,
 ) -> Option<Options> {
-    memchr::memmem::find(bytes, b"_files/")?;
+    static SAVED: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"_files/"));
+    SAVED.find(bytes)?;
     let page_dir = fs::canonicalize(job.path.parent()?).ok()?;
     let output_dir = output_root?.join(job.relative.parent().unwrap_or(Path::new("")));
     let mut options = config.options.clone();

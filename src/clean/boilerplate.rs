@@ -3,9 +3,10 @@
 //! the archive's copyright notice outside the card, and the 2010–2015 site's subscription
 //! lines, forms and aggregator notice.
 //!
-//! Feed lines end a post, so only its last few blocks are read for them. The older lines may
-//! stand anywhere, but each holds a fixed phrase: a text search of the page decides whether
-//! its tree is walked for them at all.
+//! Feed lines end a post, so only its last few blocks are read for them. The older lines end
+//! a post too (in every era sampled: tracker, aggregator notice, survey frame, subscription
+//! form, in that order) and each holds a fixed phrase: a text search of the page's end
+//! decides whether its tree is walked for them at all.
 
 use html5ever::local_name;
 use markup5ever_rcdom::Handle;
@@ -23,10 +24,9 @@ pub(crate) struct Found {
 pub(crate) fn remove(body: &Handle, html: &str) -> Found {
     let mut doomed = tail_lines(body, html);
     let mut found = Found::default();
-    if ERA_MARKERS
-        .iter()
-        .any(|m| memchr::memmem::find(html.as_bytes(), m.as_bytes()).is_some())
-    {
+    let bytes = html.as_bytes();
+    let tail = &bytes[bytes.len().saturating_sub(ERA_REGION)..];
+    if ERA_FINDERS.iter().any(|finder| finder.find(tail).is_some()) {
         found = era_lines(body, &mut doomed);
     }
     dom::detach_all(&doomed);
@@ -73,6 +73,19 @@ fn is_feed_line(text: &str) -> bool {
             && (text.contains("CDT播客") || text.contains("CDT视频"))
             && text.len() < 300)
 }
+
+/// How much of the end of a page the old site's phrases are looked for in: their block of
+/// lines is well under 2 KB.
+const ERA_REGION: usize = 8 * 1024;
+
+/// Built once: a finder costs more to set up than to run over a page's end.
+static ERA_FINDERS: std::sync::LazyLock<Vec<memchr::memmem::Finder<'static>>> =
+    std::sync::LazyLock::new(|| {
+        ERA_MARKERS
+            .iter()
+            .map(|m| memchr::memmem::Finder::new(m.as_bytes()))
+            .collect()
+    });
 
 /// Phrases only the old site's lines hold; a page without any is not walked.
 const ERA_MARKERS: [&str; 6] = [
