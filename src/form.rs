@@ -225,6 +225,9 @@ fn wrapped(wrapper: Wrapper<'_>, rest: &str) -> Result<Article, PageError> {
 }
 
 fn wrapper_keys(wrapper: &Wrapper<'_>) -> Result<Vec<(String, Extra)>, String> {
+    if let Some(why) = too_complex(wrapper.block) {
+        return Err(why);
+    }
     let pairs = match wrapper.kind {
         WrapperKind::Yaml => {
             let value: serde_yaml::Value =
@@ -247,6 +250,33 @@ fn wrapper_keys(wrapper: &Wrapper<'_>) -> Result<Vec<(String, Extra)>, String> {
         }
     };
     Ok(pairs.into_iter().filter(|(k, _)| !k.is_empty()).collect())
+}
+
+/// Front matter is a few short keys. A block far beyond that is not parsed: the YAML parser
+/// takes seconds on deep nesting before it gives up, and a hostile file could make it so.
+fn too_complex(block: &str) -> Option<String> {
+    const MAX_BYTES: usize = 256 * 1024;
+    const MAX_DEPTH: usize = 32;
+    if block.len() > MAX_BYTES {
+        return Some(format!("larger than {} KiB", MAX_BYTES / 1024));
+    }
+    let mut depth = 0usize;
+    for b in block.bytes() {
+        match b {
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > MAX_DEPTH {
+            return Some(format!("nested deeper than {MAX_DEPTH} levels"));
+        }
+    }
+    let indent = block
+        .lines()
+        .map(|l| l.len() - l.trim_start_matches(' ').len())
+        .max()
+        .unwrap_or(0);
+    (indent > 4 * MAX_DEPTH).then(|| format!("nested deeper than {MAX_DEPTH} levels"))
 }
 
 fn yaml_key(key: serde_yaml::Value) -> String {
@@ -866,6 +896,17 @@ mod tests {
         let b = one(toml);
         assert_eq!(b.wrapper[1], ("draft".into(), Extra::Bool(false)));
         assert!(not_a_page("---\ntitle: notes\n---\n\n# Notes\n\ntext").contains("front matter"));
+        // a hostile wrapper is not parsed, and the page inside converts all the same
+        let deep = format!(
+            "---\na: {}{}\n---\n[T](https://x.net/1.html)\n------\n\n<p>x</p>",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        let start = std::time::Instant::now();
+        let c = one(&deep);
+        assert!(start.elapsed().as_secs() < 2);
+        assert!(c.wrapper.is_empty());
+        assert!(c.warnings[0].contains("nested deeper"), "{:?}", c.warnings);
     }
 
     #[test]

@@ -348,6 +348,57 @@ proptest! {
             check_output(&bytes, &markdown)?;
         }
     }
+
+    #[test]
+    fn damaged_files_of_every_form_never_panic(
+        file in prop::sample::select(form_files()),
+        cuts in prop::collection::vec((any::<prop::sample::Index>(), 0usize..3, text_piece()), 1..6),
+    ) {
+        let mut bytes = file;
+        for (at, kind, piece) in cuts {
+            let i = at.index(bytes.len() + 1);
+            match kind {
+                0 => bytes.truncate(i),
+                1 => { bytes.splice(i..i, piece.bytes()); }
+                _ => { let end = (i + 64).min(bytes.len()); bytes.drain(i..end); }
+            }
+        }
+        // JSON and XML escapes can spell U+FFFD, so that check is left to the pages above
+        if let Ok(document) = cdt2md::convert_all(&bytes, &cdt2md::Options::default()) {
+            for article in &document.articles {
+                check_structure(&article.markdown)?;
+            }
+        }
+    }
+}
+
+/// A front matter block that is a non-empty mapping, or none; no raw HTML below it.
+fn check_structure(markdown: &str) -> Result<(), TestCaseError> {
+    let (front_matter, body) = common::split_front_matter(markdown);
+    if let Some(yaml) = front_matter {
+        let value: serde_yaml::Value =
+            serde_yaml::from_str(yaml).map_err(|e| TestCaseError::fail(format!("YAML: {e}")))?;
+        prop_assert!(value.as_mapping().is_some_and(|m| !m.is_empty()), "{yaml}");
+    }
+    prop_assert!(markdown.ends_with('\n') || markdown.is_empty());
+    let reading = std::panic::catch_unwind(|| {
+        common::read_markdown(body, &Default::default());
+    });
+    prop_assert!(reading.is_ok(), "raw HTML in the body:\n{body}");
+    Ok(())
+}
+
+/// The files of `fixtures/forms/` (no saved-beside folders), small ones first.
+fn form_files() -> Vec<Vec<u8>> {
+    let mut files: Vec<Vec<u8>> = walkdir::WalkDir::new("fixtures/forms")
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| !e.path().to_string_lossy().contains("_files"))
+        .filter_map(|e| std::fs::read(e.path()).ok())
+        .collect();
+    files.sort_by_key(Vec::len);
+    files
 }
 
 fn cases() -> u32 {

@@ -19,7 +19,7 @@ use walkdir::WalkDir;
 
 mod names;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::convert::{Converted, Document, Options, convert_all};
 use crate::error::PageError;
@@ -594,21 +594,26 @@ fn targets(job: &Job, output: &Path, document: &Document) -> Vec<PathBuf> {
     }
     let folder = output.with_extension("");
     let names: Vec<Option<String>> = document.articles.iter().map(|a| a.name.clone()).collect();
-    let input_folder = job.path.with_extension("");
-    let stems = names::file_stems(&names, |stem| rival_in_folder(&input_folder.join(stem)));
+    let taken = pages_in(&job.path.with_extension(""));
+    let stems = names::file_stems(&names, |stem| taken.contains(&stem.to_lowercase()));
     stems
         .into_iter()
         .map(|stem| folder.join(format!("{stem}.md")))
         .collect()
 }
 
-/// Whether an input page takes the output an item named `candidate` (a path without
-/// extension beside the feed) would get: a folder beside the feed, mirrored, holding a page
-/// of that name.
-fn rival_in_folder(candidate: &Path) -> bool {
-    PRIORITY
-        .iter()
-        .any(|ext| is_input_page(&candidate.with_extension(ext)))
+/// The stems (lower-cased) of the input pages in `folder`: a folder beside a feed, mirrored
+/// into the same output folder as the feed's items, whose pages take their names first.
+fn pages_in(folder: &Path) -> HashSet<String> {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return HashSet::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| is_input_page(p))
+        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().to_lowercase()))
+        .collect()
 }
 
 /// Writes (or with `--check`, compares) one article's output. `rivals`: the roots, when
@@ -913,8 +918,8 @@ fn collection_stems(path: &Path, limit: u64) -> Vec<String> {
         return Vec::new();
     }
     let names: Vec<Option<String>> = contents.articles.into_iter().map(|a| a.name).collect();
-    let input_folder = path.with_extension("");
-    names::file_stems(&names, |stem| rival_in_folder(&input_folder.join(stem)))
+    let taken = pages_in(&path.with_extension(""));
+    names::file_stems(&names, |stem| taken.contains(&stem.to_lowercase()))
 }
 
 fn has_input(roots: &[Root], relative: &Path, output: &Path) -> bool {
