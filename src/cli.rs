@@ -24,6 +24,10 @@ Examples:
   Convert an archive folder, mirroring its tree (several inputs allowed):
     cdt2md archive/ -o markdown/
 
+  Other forms convert the same way: WordPress JSON posts, Jekyll/Hugo posts, whole saved
+  pages, RSS/Atom feeds (one file per item, in a folder named after the feed):
+    cdt2md data/ _posts/ feed.xml -o markdown/
+
   One page through a pipe, Markdown on standard output:
     cdt2md 714996.html > 714996.md
     curl -s https://example.org/saved/714996.html | cdt2md > 714996.md
@@ -56,7 +60,8 @@ struct Args {
     #[command(subcommand)]
     command: Option<Command>,
 
-    /// Saved pages or folders of them. Without -o: one page, `-` or nothing for standard input.
+    /// Saved pages (or posts, feeds) or folders of them. Without -o: one page, `-` or nothing
+    /// for standard input.
     #[arg(value_name = "INPUT")]
     inputs: Vec<PathBuf>,
 

@@ -256,6 +256,54 @@ fn newer_card_fields_are_never_lost() {
 }
 
 #[test]
+fn later_card_fields_land_in_their_own_keys() {
+    // the 2022–2023 card's 404 日期, 投稿人 and 备份, written as a post of that era
+    let card = r#"<div style=\"width:42%;float:right\"><div class=\"su-spoiler\"><div class=\"su-spoiler-title\">CDT 档案卡</div><div class=\"su-spoiler-content\"><strong>标题：</strong>被删的文章<br /><strong>作者：</strong>某作者<br /><strong>发表日期：</strong>2023.3.1<br /><strong>404 日期：</strong>2023.3.2<br /><strong>投稿人：</strong>读者甲<br /><strong>备份：</strong><a href=\"https://archive.ph/AbCd\">archive.ph</a><br /><strong>新栏目：</strong>新的值<br /><strong>版权说明：</strong>该作品版权归原作者所有。</div></div></div>"#;
+    let post = format!(
+        r#"{{"id":700001,"link":"https://chinadigitaltimes.net/chinese/700001.html","date":"2023-03-02T10:00:00Z","title":"【404文库】被删的文章","content":"{card}<p>正文，图片转存在 telegra.ph：</p><p><img src=\"https://telegra.ph/file/0a1b2c3d4e5f.jpg\" alt=\"\" /></p><p>The post <a rel=\"nofollow\" href=\"https://chinadigitaltimes.net/chinese/700001.html\">【404文库】被删的文章</a> appeared first on <a rel=\"nofollow\" href=\"https://chinadigitaltimes.net/chinese\">中国数字时代</a>.</p>"}}"#
+    );
+    let converted =
+        cdt2md::convert(post.as_bytes(), &cdt2md::Options::default()).expect("converts");
+    let keys = front_matter(&converted.markdown);
+    let text = |k: &str| keys.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    assert_eq!(text("deleted").as_deref(), Some("2023-03-02"));
+    assert_eq!(text("contributor").as_deref(), Some("读者甲"));
+    assert_eq!(text("backup").as_deref(), Some("archive.ph"));
+    assert_eq!(
+        text("backup_url").as_deref(),
+        Some("https://archive.ph/AbCd")
+    );
+    assert_eq!(
+        keys.get("card_other"),
+        Some(&serde_yaml::from_str::<serde_yaml::Value>("新栏目: 新的值").expect("YAML"))
+    );
+    assert!(
+        converted.warnings.iter().any(|w| w.contains("新栏目")),
+        "{:?}",
+        converted.warnings
+    );
+    // images re-hosted on telegra.ph stay; the feed's footer goes
+    assert!(
+        body(&converted.markdown).ends_with("![](https://telegra.ph/file/0a1b2c3d4e5f.jpg)\n"),
+        "{}",
+        converted.markdown
+    );
+    // and the same in TOML
+    let options = cdt2md::Options {
+        front_matter: cdt2md::FrontMatter::Toml,
+        ..cdt2md::Options::default()
+    };
+    let toml_out = cdt2md::convert(post.as_bytes(), &options).expect("converts");
+    let block = toml_out.markdown[4..]
+        .split_once("\n+++\n")
+        .expect("TOML")
+        .0;
+    let table: toml::Table = block.parse().expect("valid TOML");
+    assert_eq!(table["deleted"].as_str(), Some("2023-03-02"));
+    assert_eq!(table["card_other"]["新栏目"].as_str(), Some("新的值"));
+}
+
+#[test]
 fn the_old_sites_lines_go_and_aggregated_posts_say_so() {
     for id in [
         "100044", "140001", "200001", "245000", "260001", "300000", "340001", "360000", "370001",

@@ -22,7 +22,7 @@ fn build_site(dir: &Path, args: &[&str]) -> PathBuf {
     let site = dir.join("site");
     common::copy_dir(Path::new("fixtures/hugo"), &site);
     cdt2md()
-        .args(["fixtures/pages", "-o"])
+        .args(["fixtures/pages", "fixtures/forms", "-o"])
         .arg(site.join("content/posts"))
         .args(args)
         .assert()
@@ -77,6 +77,20 @@ fn hugo_builds_the_converted_fixtures_from_their_front_matter() {
             "{format}: the body is rendered"
         );
 
+        // every form builds: a WordPress post, a feed item, a Jekyll post with its own keys
+        let post = read(public.join("posts/wpjson/692891/index.html"));
+        assert!(
+            post.contains("<title>“首犯”李元婧：消失在聚会之前</title>"),
+            "{format}"
+        );
+        let item = read(public.join("posts/from-pages/feed/feed/399702/index.html"));
+        assert!(item.contains("<time>2020-07-01</time>"), "{format}");
+        let jekyll = read(public.join("posts/jekyll/662538/index.html"));
+        assert!(
+            jekyll.contains("<time>2021-02-10</time>"),
+            "{format}: the wrapper's date"
+        );
+
         let rss = read(public.join("posts/399702/index.html"));
         assert!(rss.contains("<time>2020-07-01</time>"), "{format}");
         assert!(rss.contains(r#"<li class="tag">性别失调</li>"#), "{format}");
@@ -126,6 +140,24 @@ fn stringify(value: &serde_json::Value) -> String {
         serde_json::Value::String(s) => s.clone(),
         _ => String::new(),
     }
+}
+
+/// Pandoc reads a metadata value as Markdown: its smart quotes read `“棱镜”` and `"棱镜"`
+/// alike, and runs of spaces are one space. Compare them alike.
+fn unquote(text: &str) -> String {
+    let quotes: String = text
+        .chars()
+        .map(|c| match c {
+            '“' | '”' => '"',
+            '‘' | '’' => '\'',
+            c => c,
+        })
+        .collect();
+    quotes
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn pandoc(args: &[&str], input: &str) -> String {
@@ -213,8 +245,13 @@ fn pandoc_reads_every_output_with_its_metadata_links_and_images() {
         return;
     }
     let mut checked = 0;
-    for entry in fs::read_dir("fixtures/expected").expect("goldens") {
-        let path = entry.expect("entry").path();
+    let goldens = walkdir::WalkDir::new("fixtures/expected")
+        .into_iter()
+        .chain(walkdir::WalkDir::new("fixtures/expected-forms"))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file());
+    for entry in goldens {
+        let path = entry.path().to_path_buf();
         let markdown = read(&path);
         let (yaml, body) = common::split_front_matter(&markdown);
         let name = path.display();
@@ -232,7 +269,11 @@ fn pandoc_reads_every_output_with_its_metadata_links_and_images() {
             let got = &meta[key];
             match value {
                 serde_yaml::Value::String(text) => {
-                    assert_eq!(stringify(got).trim(), text.trim(), "{name}: {key}")
+                    assert_eq!(
+                        unquote(stringify(got).trim()),
+                        unquote(text.trim()),
+                        "{name}: {key}"
+                    )
                 }
                 serde_yaml::Value::Sequence(items) => {
                     let want: Vec<&str> = items.iter().filter_map(|i| i.as_str()).collect();
@@ -243,6 +284,20 @@ fn pandoc_reads_every_output_with_its_metadata_links_and_images() {
                         .map(stringify)
                         .collect();
                     assert_eq!(got, want, "{name}: {key}");
+                }
+                serde_yaml::Value::Mapping(pairs) => {
+                    let got = got["c"].as_object().expect("MetaMap");
+                    assert_eq!(got.len(), pairs.len(), "{name}: {key}");
+                    for (k, v) in pairs {
+                        let (k, v) = (k.as_str().expect("key"), v.as_str().expect("text"));
+                        assert_eq!(stringify(&got[k]).trim(), v, "{name}: {key}.{k}");
+                    }
+                }
+                serde_yaml::Value::Bool(on) => {
+                    assert_eq!(got["c"].as_bool(), Some(*on), "{name}: {key}")
+                }
+                serde_yaml::Value::Number(n) => {
+                    assert_eq!(stringify(got).trim(), n.to_string(), "{name}: {key}")
                 }
                 other => panic!("{name}: {key}: {other:?}"),
             }
@@ -261,5 +316,5 @@ fn pandoc_reads_every_output_with_its_metadata_links_and_images() {
         pandoc(&["-f", "commonmark_x", "-t", "html"], &markdown);
         checked += 1;
     }
-    assert!(checked >= 17);
+    assert!(checked >= 17 + 36);
 }
