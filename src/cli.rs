@@ -73,6 +73,11 @@ struct Args {
     #[arg(long, requires = "output")]
     check: bool,
 
+    /// After converting, delete the orphaned outputs in OUT: Markdown cdt2md wrote that no
+    /// input converts to any more (anything else there is left alone).
+    #[arg(long, requires = "output", conflicts_with = "check")]
+    prune: bool,
+
     /// JSON Lines report: one object per input, then a summary. `-` for standard output.
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
@@ -170,6 +175,29 @@ fn parse_rename(text: &str) -> Result<(String, String), String> {
     Ok((from.to_string(), to.to_string()))
 }
 
+/// Renames must leave every key written once: none onto a key cdt2md writes itself (unless
+/// that key is renamed away too), none two onto one, none of one key twice.
+fn check_renames(renames: &[(String, String)]) -> Result<(), String> {
+    let known = crate::metadata::key_names();
+    let renamed_away = |key: &str| renames.iter().any(|(from, _)| from == key);
+    for (i, (from, to)) in renames.iter().enumerate() {
+        if renames[..i].iter().any(|(f, _)| f == from) {
+            return Err(format!("--rename-key {from}=…: {from} is renamed twice"));
+        }
+        if let Some((other, _)) = renames[..i].iter().find(|(_, t)| t == to) {
+            return Err(format!(
+                "--rename-key {from}={to}: {other} is renamed to {to} already; a key is written once"
+            ));
+        }
+        if to != from && known.contains(&to.as_str()) && !renamed_away(to) {
+            return Err(format!(
+                "--rename-key {from}={to}: cdt2md writes a {to} key itself; rename it away too, or pick another name"
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn parse_shard(text: &str) -> Result<Shard, String> {
     let (k, n) = text
         .split_once('/')
@@ -212,7 +240,7 @@ fn parse_size(text: &str) -> Result<u64, String> {
 }
 
 pub fn run() -> ExitCode {
-    let args = match Args::try_parse() {
+    let args = match Args::try_parse_from(folders_not_commands(std::env::args_os().collect())) {
         Ok(args) => args,
         Err(err) => {
             let _ = err.print();
@@ -225,6 +253,9 @@ pub fn run() -> ExitCode {
     };
     if let Some(command) = &args.command {
         return run_command(command);
+    }
+    if let Err(message) = check_renames(&args.rename_key) {
+        return usage_error(&message);
     }
     let front_matter = match (args.no_front_matter, args.front_matter) {
         (true, _) | (_, Format::None) => FrontMatter::None,
@@ -248,6 +279,25 @@ pub fn run() -> ExitCode {
         Some(_) => run_batch(&args, options),
         None => run_single(&args, options),
     }
+}
+
+/// A folder named like a subcommand (`cdt2md man -o out`, an archive of pages in `man/`) is
+/// an input: a subcommand takes no `-o`. Written `./man`, clap takes it as a path.
+fn folders_not_commands(mut argv: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let Some(first) = argv.get(1) else {
+        return argv;
+    };
+    let is_command = first == "man" || first == "completions";
+    let more_than_a_command = argv[2..].iter().any(|a| {
+        let a = a.to_string_lossy();
+        a == "-o" || a.starts_with("--output") || a.starts_with("-o")
+    });
+    if is_command && more_than_a_command && std::path::Path::new(first).is_dir() {
+        let mut path = std::ffi::OsString::from("./");
+        path.push(first);
+        argv[1] = path;
+    }
+    argv
 }
 
 /// `completions` and `man`, generated from the same definition as the parser.
@@ -446,13 +496,30 @@ fn run_batch(args: &Args, options: Options) -> ExitCode {
     if let Some(progress) = &progress {
         progress.bar.finish_and_clear();
     }
-    if config.check {
-        for orphan in batch::orphans(&config) {
-            println!(
+    for orphan in batch::orphans(&config) {
+        let status = settle_orphan(args, &orphan);
+        match status {
+            "pruned" => {
+                println!("pruned: {}", orphan.display());
+                summary.pruned += 1;
+            }
+            _ if config.check => println!(
                 "orphaned: {} (no input page converts to it)",
                 orphan.display()
-            );
-            summary.orphaned += 1;
+            ),
+            _ if !args.quiet => eprintln!(
+                "cdt2md: orphaned: {} (no input page converts to it; --prune deletes it)",
+                orphan.display()
+            ),
+            _ => {}
+        }
+        summary.orphaned += u64::from(status == "orphaned");
+        if let Some(report) = &report
+            && let Ok(mut report) = report.lock()
+        {
+            let line =
+                serde_json::json!({ "output": orphan.display().to_string(), "status": status });
+            let _ = writeln!(report, "{line}");
         }
     }
     if let Some(report) = report
@@ -470,10 +537,24 @@ fn run_batch(args: &Args, options: Options) -> ExitCode {
     if !args.quiet {
         eprintln!("cdt2md: {}", describe(&summary, config.check));
     }
-    if summary.ok() {
+    if summary.ok(config.check) {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+/// `pruned` when `--prune` deleted the orphan, else `orphaned`.
+fn settle_orphan(args: &Args, orphan: &std::path::Path) -> &'static str {
+    if !args.prune {
+        return "orphaned";
+    }
+    match std::fs::remove_file(orphan) {
+        Ok(()) => "pruned",
+        Err(err) => {
+            eprintln!("cdt2md: {}: cannot prune: {err}", orphan.display());
+            "orphaned"
+        }
     }
 }
 
@@ -587,6 +668,16 @@ fn on_outcome(
         Some(progress) => progress.bar.suspend(|| print_line(&line, to_stdout)),
         None => print_line(&line, to_stdout),
     };
+    if !quiet {
+        // a feed's items each name their output: the input alone would not say which
+        let name = match (&outcome.output, outcome.form) {
+            (Some(output), Some(crate::Form::FeedItem)) => format!("{} ({output})", outcome.input),
+            _ => outcome.input.clone(),
+        };
+        for warning in &outcome.warnings {
+            say(format!("cdt2md: warning: {name}: {warning}"), false);
+        }
+    }
     match outcome.status {
         Status::Skipped if !quiet => {
             if let Some(reason) = &outcome.reason {
@@ -658,10 +749,21 @@ fn describe(summary: &Summary, check: bool) -> String {
             summary.failed
         )
     } else {
+        let orphans = match (summary.orphaned, summary.pruned) {
+            (0, 0) => String::new(),
+            (n, 0) => format!(", {n} orphaned"),
+            (0, p) => format!(", {p} pruned"),
+            (n, p) => format!(", {n} orphaned, {p} pruned"),
+        };
         format!(
-            "{} converted, {} unchanged, {} skipped, {} failed",
+            "{} converted, {} unchanged, {} skipped, {} failed{orphans}",
             summary.converted, summary.unchanged, summary.skipped, summary.failed
         )
+    };
+    let warnings = match summary.warnings {
+        0 => String::new(),
+        1 => ", 1 warning".to_string(),
+        n => format!(", {n} warnings"),
     };
     let not_pages = match summary.not_pages {
         0 => String::new(),
@@ -679,7 +781,7 @@ fn describe(summary: &Summary, check: bool) -> String {
         format!("; articles: {}", forms.join(", "))
     };
     format!(
-        "{counts}{not_pages}{forms}; {:.2} MB in {:.2} s ({:.1} MB/s)",
+        "{counts}{not_pages}{warnings}{forms}; {:.2} MB in {:.2} s ({:.1} MB/s)",
         summary.bytes_in as f64 / 1e6,
         summary.seconds,
         summary.mb_per_second()

@@ -164,7 +164,7 @@ fn rename_key_renames_front_matter_keys() {
         "--rename-key",
         "url=original_url",
         "--rename-key",
-        "topics=categories",
+        "topics=subjects",
         SEED,
     ]);
     let yaml = yaml_of(&out);
@@ -173,11 +173,48 @@ fn rename_key_renames_front_matter_keys() {
         yaml.get("original_url").and_then(|v| v.as_str()),
         Some("https://chinadigitaltimes.net/chinese/714996.html")
     );
-    assert!(yaml.get("categories").is_some_and(|v| v.is_sequence()));
+    assert!(yaml.get("subjects").is_some_and(|v| v.is_sequence()));
     cdt2md()
         .args(["--rename-key", "url", SEED])
         .assert()
         .code(2);
+}
+
+#[test]
+fn rename_key_never_writes_a_key_twice() {
+    // onto a key cdt2md writes, or two keys onto one: a usage error, before anything is read
+    for args in [
+        vec!["--rename-key", "headline=title"],
+        vec!["--rename-key", "topics=tags"],
+        vec!["--rename-key", "a=x", "--rename-key", "b=x"],
+        vec!["--rename-key", "url=a", "--rename-key", "url=b"],
+    ] {
+        cdt2md()
+            .args(&args)
+            .arg(SEED)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains("--rename-key"));
+    }
+    // a swap is fine: title goes away first
+    let out = run(&[
+        "--rename-key",
+        "title=headline",
+        "--rename-key",
+        "headline=subtitle",
+        "--front-matter",
+        "toml",
+        SEED,
+    ]);
+    let block = out[4..].split_once("\n+++\n").expect("TOML").0;
+    let table: toml::Table = block.parse().expect("valid TOML: no key twice");
+    assert_eq!(
+        table["headline"].as_str(),
+        Some("Tiktok难民涌入小红书，别高兴的太早")
+    );
+    assert!(table.contains_key("subtitle"));
+    assert!(!table.contains_key("title"));
 }
 
 #[test]

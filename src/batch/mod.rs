@@ -119,8 +119,12 @@ pub struct Summary {
     pub stale: u64,
     pub missing: u64,
     pub orphaned: u64,
+    /// Orphaned outputs deleted (`--prune`).
+    pub pruned: u64,
     /// Files skipped because they hold no CDT article (a subset of `skipped`).
     pub not_pages: u64,
+    /// Warnings of all articles: what was missing or had to be dropped.
+    pub warnings: u64,
     /// Articles by the form they came in.
     pub forms: BTreeMap<Form, u64>,
     pub bytes_in: u64,
@@ -141,16 +145,18 @@ impl Summary {
         if outcome.reason.is_some() {
             self.not_pages += 1;
         }
-        if let Some(form) = outcome.form {
+        self.warnings += outcome.warnings.len() as u64;
+        if let Some(form) = outcome.form.filter(|_| outcome.status != Status::Failed) {
             *self.forms.entry(form).or_default() += 1;
         }
         self.bytes_in += outcome.bytes_in;
         self.bytes_out += outcome.bytes_out;
     }
 
-    /// Whether the run found nothing wrong (exit status 0).
-    pub fn ok(&self) -> bool {
-        self.failed == 0 && self.stale == 0 && self.missing == 0 && self.orphaned == 0
+    /// Whether the run found nothing wrong (exit status 0). An orphaned output is wrong only
+    /// to `--check`: a conversion says so and goes on.
+    pub fn ok(&self, check: bool) -> bool {
+        self.failed == 0 && self.stale == 0 && self.missing == 0 && (!check || self.orphaned == 0)
     }
 
     pub fn mb_per_second(&self) -> f64 {
@@ -160,6 +166,12 @@ impl Summary {
             0.0
         }
     }
+}
+
+/// A time to a thousandth (a microsecond in `ms`, a millisecond in `seconds`): finer is
+/// noise, and `0.24445599999999998` is no figure to read.
+fn thousandths(value: f64) -> f64 {
+    (value * 1000.0).round() / 1000.0
 }
 
 /// Problems with the run itself, before any page is looked at.
@@ -260,7 +272,7 @@ pub fn run(config: &Config, sink: &(dyn Fn(&Outcome) + Sync)) -> Result<Summary,
         None => work(),
     }
     let mut summary = summary.into_inner().unwrap_or_default();
-    summary.seconds = start.elapsed().as_secs_f64();
+    summary.seconds = thousandths(start.elapsed().as_secs_f64());
     Ok(summary)
 }
 
@@ -480,6 +492,9 @@ fn process(config: &Config, roots: &[Root], output_root: Option<&Path>, job: &Jo
     if job.kind == Kind::Other {
         return vec![skipped(job, 0, None)];
     }
+    if is_own_output(job, output_root) {
+        return Vec::new();
+    }
     let bytes = match read_limited(&job.path, config.max_size) {
         Ok(Ok(bytes)) => bytes,
         Ok(Err(too_large)) => return vec![failure(&job.path, None, too_large.to_string())],
@@ -514,9 +529,29 @@ fn process(config: &Config, roots: &[Root], output_root: Option<&Path>, job: &Jo
         .collect();
     if let Some(first) = outcomes.first_mut() {
         first.bytes_in = size;
-        first.ms = start.elapsed().as_secs_f64() * 1000.0;
+        first.ms = thousandths(start.elapsed().as_secs_f64() * 1000.0);
     }
     outcomes
+}
+
+/// Markdown in the output folder that is not an input (an input folder used as OUT holds the
+/// outputs beside the pages): cdt2md's own, neither an input nor a skipped file. Only its head
+/// is read.
+fn is_own_output(job: &Job, output_root: Option<&Path>) -> bool {
+    let is_md = job
+        .path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md"));
+    if !is_md {
+        return false;
+    }
+    let Some(root) = output_root else {
+        return false;
+    };
+    if !fs::canonicalize(&job.path).is_ok_and(|p| p.starts_with(root)) {
+        return false;
+    }
+    !file_is_page(&job.path)
 }
 
 /// A file that did not convert: skipped when it holds no article (said only of files outside
@@ -822,9 +857,10 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
-/// `.md` files in the output folder that no input page converts to (for `--check`). Saved
-/// pages kept there (an input folder used as output) are inputs, not orphans; `--glob`,
-/// `--exclude` and `--shard` narrow the search as they narrow the inputs.
+/// `.md` files in the output folder that no input page converts to any more: Markdown cdt2md
+/// could have written ([`could_have_written`]); notes and other files there are not its to
+/// judge. Saved pages kept there (an input folder used as output) are inputs, not orphans;
+/// `--glob`, `--exclude` and `--shard` narrow the search as they narrow the inputs.
 pub fn orphans(config: &Config) -> Vec<PathBuf> {
     let Ok(roots) = roots(config) else {
         return Vec::new();
@@ -848,15 +884,56 @@ pub fn orphans(config: &Config) -> Vec<PathBuf> {
         .filter_map(|e| {
             let relative = e.path().strip_prefix(&config.output).ok()?.to_path_buf();
             job(config, 0, e.path().to_path_buf(), relative.clone())?.ok()?;
-            if is_input_page(e.path())
-                || has_input(&roots, &relative, e.path())
+            // cheapest first: a few stat calls, then reading a head, then parsing a feed
+            if has_input(&roots, &relative, e.path())
+                || is_input_page(e.path())
                 || in_collection(config, &roots, &relative, &mut collections)
+                || !could_have_written(e.path(), &config.options.rename_keys)
             {
                 return None;
             }
             Some(e.into_path())
         })
         .collect()
+}
+
+/// Whether `path` is Markdown cdt2md could have written: front matter (YAML or TOML) that is
+/// a mapping holding one of the keys it writes, or one of `renamed` (what `--rename-key` made
+/// of them). Only such files are ever pruned; notes and anything else stay.
+pub fn could_have_written(path: &Path, renamed: &[(String, String)]) -> bool {
+    let Ok(Ok(bytes)) = read_limited(path, 1 << 20) else {
+        return false;
+    };
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        return false;
+    };
+    let keys: Vec<String> = if let Some(rest) = text.strip_prefix("---\n") {
+        let Some((block, _)) = rest.split_once("\n---\n") else {
+            return false;
+        };
+        match serde_yaml::from_str::<serde_yaml::Value>(block) {
+            Ok(serde_yaml::Value::Mapping(map)) => map
+                .keys()
+                .filter_map(|k| k.as_str().map(str::to_string))
+                .collect(),
+            _ => return false,
+        }
+    } else if let Some(rest) = text.strip_prefix("+++\n") {
+        let Some((block, _)) = rest.split_once("\n+++\n") else {
+            return false;
+        };
+        match block.parse::<toml::Table>() {
+            Ok(table) => table.keys().cloned().collect(),
+            Err(_) => return false,
+        }
+    } else {
+        return false;
+    };
+    let ours = crate::metadata::key_names();
+    !form::looks_like_input(&bytes)
+        && keys
+            .iter()
+            .any(|k| ours.contains(&k.as_str()) || renamed.iter().any(|(_, to)| to == k))
 }
 
 /// The file stems of each feed or JSON array looked at, by its path.

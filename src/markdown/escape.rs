@@ -100,7 +100,12 @@ pub fn write_tokens(toks: &[Tok], ctx: Ctx) -> String {
         match tok {
             Tok::Text(s) => {
                 let before_link = matches!(toks.get(k + 1), Some(Tok::LinkOpen));
-                escape_text(s, &flags, in_link, before_link, &mut out);
+                let around = Around {
+                    in_link,
+                    before_link,
+                    next: toks.get(k + 1).and_then(first_byte),
+                };
+                escape_text(s, &flags, &around, &mut out);
             }
             Tok::Open(e) | Tok::Close(e) => out.push_str(e.delimiter()),
             Tok::LinkOpen => {
@@ -151,7 +156,48 @@ fn special_in_text(b: u8) -> bool {
     )
 }
 
-fn escape_text(s: &str, flags: &Flags, in_link: bool, before_link: bool, out: &mut String) {
+/// Where a run of text stands among its paragraph's tokens.
+struct Around {
+    in_link: bool,
+    before_link: bool,
+    /// The first byte written after the run, `None` at the end of the paragraph.
+    next: Option<u8>,
+}
+
+/// The first byte a token writes.
+fn first_byte(tok: &Tok) -> Option<u8> {
+    match tok {
+        Tok::Text(s) => s.bytes().next(),
+        Tok::Open(e) | Tok::Close(e) => e.delimiter().bytes().next(),
+        Tok::LinkOpen => Some(b'['),
+        Tok::LinkClose { .. } => Some(b']'),
+        Tok::Image { .. } => Some(b'!'),
+        Tok::Code(_) => Some(b'`'),
+        Tok::Break => Some(b'\\'),
+    }
+}
+
+/// Whether the `[` starting `rest` stays text unescaped: its `]` closes in the same run with
+/// nothing between that could nest or escape, and what follows the `]` makes neither a link
+/// (`(`, `[`) nor a definition (`:`). A `[黑线]` alone is a shortcut reference only where a
+/// definition of that label exists, and cdt2md writes none.
+fn bracket_stays_text(rest: &[u8], next: Option<u8>) -> bool {
+    let Some(close) = rest[1..]
+        .iter()
+        .position(|&b| matches!(b, b']' | b'[' | b'\\'))
+    else {
+        return false;
+    };
+    let close = close + 1;
+    if rest[close] != b']' || close == 1 {
+        return false;
+    }
+    let after = rest.get(close + 1).copied().or(next);
+    !matches!(after, Some(b'(' | b'[' | b':'))
+}
+
+fn escape_text(s: &str, flags: &Flags, around: &Around, out: &mut String) {
+    let (in_link, before_link) = (around.in_link, around.before_link);
     let bytes = s.as_bytes();
     let mut copied = 0;
     let mut i = 0;
@@ -178,7 +224,7 @@ fn escape_text(s: &str, flags: &Flags, in_link: bool, before_link: bool, out: &m
             b'~' => flags.tilde,
             b'`' => flags.backtick,
             b'_' => flags.underscore && !intraword(s, i),
-            b'[' => true,
+            b'[' => in_link || !bracket_stays_text(&bytes[i..], around.next),
             b']' => in_link,
             b'<' => next.is_none_or(|n| n.is_ascii_alphabetic() || matches!(n, b'/' | b'!' | b'?')),
             b'&' => entity_follows(&s[i + 1..]),
@@ -434,9 +480,45 @@ mod tests {
             "中文。English. 1.5 a.b snake_case_name C:\\Users 5 * 3 哈哈~ [email protected]",
             "#标签 1.中国 -1 +1 a > b a < b 3<4 AT&T &copy",
         ] {
-            let expected = s.replace('[', "\\[");
-            assert_eq!(text(s), expected, "{s}");
+            assert_eq!(text(s), s, "{s}");
         }
+    }
+
+    #[test]
+    fn brackets_are_escaped_only_where_a_link_could_form() {
+        // Weibo emoticons and editors' brackets stay as they are
+        for s in [
+            "你好[黑线]",
+            "[黑线]哈哈",
+            "[转] 标题",
+            "a [b] c",
+            "[图]。",
+            "[a]![b]",
+        ] {
+            assert_eq!(text(s), s, "{s}");
+        }
+        for (s, want) in [
+            ("[x](y)", "\\[x](y)"),
+            ("[x][y]", "\\[x][y]"),
+            ("[x]: y", "\\[x]: y"),
+            ("[x", "\\[x"),
+            ("[a [b] c]", "\\[a [b] c]"),
+            ("[]", "\\[]"),
+            ("[a\\]b]", "\\[a\\\\]b]"),
+        ] {
+            assert_eq!(text(s), want, "{s}");
+        }
+        // what follows the run decides at its end: a link's `[`, or text starting with `(`
+        let toks = [
+            Tok::Text("表情[笑]".to_string()),
+            Tok::Text("(不是链接)".to_string()),
+        ];
+        assert_eq!(write_tokens(&toks, Ctx::Paragraph), "表情\\[笑](不是链接)");
+        let toks = [
+            Tok::Text("表情[笑]".to_string()),
+            Tok::Open(crate::markdown::inline::Emph::Strong),
+        ];
+        assert!(write_tokens(&toks, Ctx::Paragraph).starts_with("表情[笑]"));
     }
 
     #[test]

@@ -95,6 +95,11 @@ pub(crate) enum Key {
     CardOther,
 }
 
+/// The names of every key cdt2md writes, in front matter order.
+pub(crate) fn key_names() -> Vec<&'static str> {
+    Key::ALL.iter().map(|k| k.name()).collect()
+}
+
 /// One field's value, borrowed.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Value<'a> {
