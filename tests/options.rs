@@ -236,6 +236,43 @@ fn completions_and_man_page_come_from_the_same_definition() {
         &man[..80]
     );
     assert!(man.contains("front\\-matter") || man.contains("front-matter"));
+    // no pages named that are never installed, option arguments in the synopsis
+    assert!(!man.contains("cdt2md\\-completions(1)") && !man.contains("cdt2md\\-man(1)"));
+    assert!(
+        man.contains("\\fB\\-\\-rename\\-key\\fR \\fIFROM=TO\\fR"),
+        "{man}"
+    );
+    // example commands are set as they are: no line of one breaks
+    let examples = man
+        .split(".SH EXAMPLES")
+        .nth(1)
+        .expect("an EXAMPLES section");
+    let block = examples.split(".nf").nth(6).expect("the Hugo example");
+    assert!(
+        block.contains("\\-\\-front\\-matter toml \\-\\-rename\\-key url=original_url"),
+        "{block}"
+    );
+    // `man` renders it where it is installed (it is not a reader CI must have)
+    let man_installed = std::process::Command::new("man")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if man_installed {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let page = dir.path().join("cdt2md.1");
+        std::fs::write(&page, &man).expect("write");
+        let shown = std::process::Command::new("man")
+            .arg("-l")
+            .arg(&page)
+            .env("MANWIDTH", "80")
+            .output()
+            .expect("man runs");
+        let shown = String::from_utf8_lossy(&shown.stdout);
+        assert!(
+            shown.contains("--front-matter toml --rename-key url=original_url"),
+            "{shown}"
+        );
+    }
     cdt2md().args(["completions", "tcsh"]).assert().code(2);
     cdt2md()
         .arg("--version")

@@ -19,6 +19,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::batch::{self, Config, Outcome, Shard, Status, Summary};
 use crate::convert::{FrontMatter, ImageUrls, Options, convert};
 
+mod man;
+
 const EXAMPLES: &str = "\
 Examples:
   Convert an archive folder, mirroring its tree (several inputs allowed):
@@ -41,7 +43,9 @@ Examples:
   A Hugo site's content, TOML front matter (Hugo reserves the key `url`):
     cdt2md archive/ -o site/content/posts --front-matter toml --rename-key url=original_url
 
-  Shell completions and the manual page:
+  Shell completions and the manual page (then `man cdt2md`, with ~/.local/share/man on the
+  manual path, which it is when ~/.local/bin is on PATH):
+    mkdir -p ~/.local/share/bash-completion/completions ~/.local/share/man/man1
     cdt2md completions bash > ~/.local/share/bash-completion/completions/cdt2md
     cdt2md man > ~/.local/share/man/man1/cdt2md.1
 
@@ -309,7 +313,7 @@ fn run_command(command: &Command) -> ExitCode {
             clap_complete::generate(*shell, &mut cli, "cdt2md", &mut stdout);
             Ok(())
         }
-        Command::Man => clap_mangen::Man::new(cli).render(&mut stdout),
+        Command::Man => man::render(cli, EXAMPLES, &mut stdout),
     };
     match written.and_then(|()| stdout.flush()) {
         Ok(()) => ExitCode::SUCCESS,
