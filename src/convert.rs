@@ -6,6 +6,7 @@ use markup5ever_rcdom::Handle;
 use crate::error::PageError;
 use crate::form::{self, Article, Form};
 use crate::metadata::{self, Metadata, Sources, card, footer, head};
+use crate::profile::{self, Profile};
 use crate::{clean, depth, dom, encoding, front_matter, markdown, parse};
 
 /// How a page is written. The default is YAML front matter and the article, images at their
@@ -25,6 +26,8 @@ pub struct Options {
     /// (`../archive`): files a browser saved beside the page (`NNN_files/a.jpg`) are then
     /// linked there. Without it they stay as the page wrote them.
     pub page_folder: Option<String>,
+    /// The reader the front matter is written for (its keys; file names are the batch's).
+    pub profile: Option<Profile>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -236,6 +239,8 @@ fn locate(
 }
 
 fn assemble(metadata: &Metadata, card: Option<&str>, body: &str, options: &Options) -> String {
+    let adapted = options.profile.map(|p| profile::adapt(p, metadata));
+    let metadata = adapted.as_ref().unwrap_or(metadata);
     let mut out = String::with_capacity(body.len() + 1024);
     match options.front_matter {
         _ if metadata.is_empty() => {}

@@ -359,7 +359,7 @@ pub(crate) fn round_trips(front_matter: &str, meta: &Metadata) -> bool {
     else {
         return false;
     };
-    let fields = meta.fields();
+    let fields = written(meta, &[]);
     map.len() == fields.len()
         && fields.iter().all(|(key, value)| {
             let Some(got) = map.get(*key) else {

@@ -36,9 +36,11 @@ mod metadata;
 pub mod page;
 #[doc(hidden)]
 pub mod parse;
+mod profile;
 mod url;
 
 pub use convert::{Converted, Document, FrontMatter, ImageUrls, Options, convert, convert_all};
 pub use error::PageError;
 pub use form::Form;
 pub use metadata::{Extra, Metadata};
+pub use profile::Profile;

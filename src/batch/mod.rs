@@ -18,6 +18,9 @@ use serde::Serialize;
 use walkdir::WalkDir;
 
 mod names;
+mod naming;
+
+pub use naming::Naming;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -45,6 +48,8 @@ pub struct Config {
     pub follow_links: bool,
     /// Pages larger than this many bytes fail without being read.
     pub max_size: u64,
+    /// Where outputs go: the mirrored tree, or files named as a profile names them.
+    pub naming: Naming,
 }
 
 /// Shard `index` (0-based) of `count`.
@@ -130,6 +135,10 @@ pub struct Summary {
     pub bytes_in: u64,
     pub bytes_out: u64,
     pub seconds: f64,
+    /// The outputs of a run whose files are named after their articles (the rest of OUT are
+    /// orphans then: no input maps to a name by itself).
+    #[serde(skip)]
+    pub named_outputs: Option<HashSet<PathBuf>>,
 }
 
 impl Summary {
@@ -249,18 +258,26 @@ pub fn run(config: &Config, sink: &(dyn Fn(&Outcome) + Sync)) -> Result<Summary,
     }
     let output_root = fs::canonicalize(&config.output).ok();
     let summary = Mutex::new(Summary::default());
-    let work = || {
+    let record = |outcomes: &[Outcome]| {
+        for outcome in outcomes {
+            if let Ok(mut summary) = summary.lock() {
+                summary.add(outcome);
+            }
+            sink(outcome);
+        }
+    };
+    let mut claims = naming::Claims::default();
+    let mut work = || {
+        if config.naming != Naming::Mirror {
+            run_in_order(config, &roots, output_root.as_deref(), &mut claims, &record);
+            return;
+        }
         walk(config, &roots).par_bridge().for_each(|job| {
             let outcomes = match job {
                 Ok(job) => process(config, &roots, output_root.as_deref(), &job),
                 Err(failure) => vec![failure],
             };
-            for outcome in &outcomes {
-                if let Ok(mut summary) = summary.lock() {
-                    summary.add(outcome);
-                }
-                sink(outcome);
-            }
+            record(&outcomes);
         });
     };
     match config.jobs {
@@ -273,7 +290,47 @@ pub fn run(config: &Config, sink: &(dyn Fn(&Outcome) + Sync)) -> Result<Summary,
     }
     let mut summary = summary.into_inner().unwrap_or_default();
     summary.seconds = thousandths(start.elapsed().as_secs_f64());
+    if config.naming != Naming::Mirror {
+        summary.named_outputs = Some(claims.into_paths());
+    }
     Ok(summary)
+}
+
+/// How many files convert in parallel before their outputs are named and written, in order.
+const CHUNK: usize = 256;
+
+/// Converts in parallel, a chunk at a time, and names and writes in input order.
+fn run_in_order(
+    config: &Config,
+    roots: &[Root],
+    output_root: Option<&Path>,
+    claims: &mut naming::Claims,
+    record: &(dyn Fn(&[Outcome]) + Sync),
+) {
+    let mut jobs = walk(config, roots).peekable();
+    while jobs.peek().is_some() {
+        let chunk: Vec<Result<Job, Outcome>> = jobs.by_ref().take(CHUNK).collect();
+        let prepared: Vec<(Option<Job>, Prepared)> = chunk
+            .into_par_iter()
+            .map(|job| match job {
+                Ok(job) => {
+                    let prepared = prepare(config, output_root, &job);
+                    (Some(job), prepared)
+                }
+                Err(failure) => (None, Prepared::Done(vec![failure])),
+            })
+            .collect();
+        for (job, prepared) in prepared {
+            let outcomes = match (job, prepared) {
+                (_, Prepared::Done(outcomes)) => outcomes,
+                (Some(job), Prepared::Converted(converted)) => {
+                    commit(config, roots, output_root, &job, converted, Some(claims))
+                }
+                (None, Prepared::Converted(_)) => Vec::new(),
+            };
+            record(&outcomes);
+        }
+    }
 }
 
 fn roots(config: &Config) -> Result<Vec<Root>, SetupError> {
@@ -488,43 +545,121 @@ fn release_free_memory() {
 }
 
 fn process(config: &Config, roots: &[Root], output_root: Option<&Path>, job: &Job) -> Vec<Outcome> {
+    match prepare(config, output_root, job) {
+        Prepared::Done(outcomes) => outcomes,
+        Prepared::Converted(converted) => commit(config, roots, output_root, job, converted, None),
+    }
+}
+
+/// A file read and converted, its outputs not yet written.
+struct Ready {
+    document: Document,
+    size: u64,
+    start: Instant,
+    /// Its output in the mirrored tree (what a failure names).
+    output: PathBuf,
+}
+
+enum Prepared {
+    /// Nothing to write: skipped, failed, or not an input at all.
+    Done(Vec<Outcome>),
+    Converted(Ready),
+}
+
+/// Reads and converts one file: the part of a page's work that may run in any order.
+fn prepare(config: &Config, output_root: Option<&Path>, job: &Job) -> Prepared {
     let start = Instant::now();
     if job.kind == Kind::Other {
-        return vec![skipped(job, 0, None)];
+        return Prepared::Done(vec![skipped(job, 0, None)]);
     }
     if is_own_output(job, output_root) {
-        return Vec::new();
+        return Prepared::Done(Vec::new());
     }
     let bytes = match read_limited(&job.path, config.max_size) {
         Ok(Ok(bytes)) => bytes,
-        Ok(Err(too_large)) => return vec![failure(&job.path, None, too_large.to_string())],
-        Err(err) => return vec![failure(&job.path, None, format!("cannot read: {err}"))],
+        Ok(Err(too_large)) => {
+            return Prepared::Done(vec![failure(&job.path, None, too_large.to_string())]);
+        }
+        Err(err) => {
+            let why = format!("cannot read: {err}");
+            return Prepared::Done(vec![failure(&job.path, None, why)]);
+        }
     };
-    let size = bytes.len() as u64;
     let output = output_path(&config.output, &job.relative);
     let document = {
         let big = bytes.len() > BIG_PAGE;
         let _turn = big.then(|| BIG_PAGES.lock().unwrap_or_else(PoisonError::into_inner));
-        let options = options_for(config, job, &bytes, output_root);
+        let folder = naming::folder(config.naming, &job.relative);
+        let options = options_for(config, job, &bytes, output_root, &folder);
         let document = convert_all(&bytes, options.as_ref().unwrap_or(&config.options));
         if big {
             release_free_memory();
         }
         document
     };
-    let document = match document {
-        Ok(document) => document,
-        Err(err) => return vec![not_converted(job, &output, output_root, &bytes, err)],
-    };
+    match document {
+        Ok(document) => Prepared::Converted(Ready {
+            document,
+            size: bytes.len() as u64,
+            start,
+            output,
+        }),
+        Err(err) => Prepared::Done(vec![not_converted(job, &output, output_root, &bytes, err)]),
+    }
+}
+
+/// Writes (or compares) a converted file's articles. `claims` holds the names taken so far
+/// when a profile names files after their articles; such runs commit in input order, so
+/// that which of two same-named articles gets the plain name never depends on timing.
+fn commit(
+    config: &Config,
+    roots: &[Root],
+    output_root: Option<&Path>,
+    job: &Job,
+    converted: Ready,
+    claims: Option<&mut naming::Claims>,
+) -> Vec<Outcome> {
+    let Ready {
+        document,
+        size,
+        start,
+        output,
+    } = converted;
     let collection = document.collection;
-    let targets = targets(job, &output, &document);
+    let targets: Vec<Result<PathBuf, String>> = match claims {
+        None => targets(job, &output, &document)
+            .into_iter()
+            .map(Ok)
+            .collect(),
+        Some(claims) => document
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(i, article)| {
+                naming::claim(
+                    config.naming,
+                    &config.output,
+                    job,
+                    collection,
+                    i,
+                    article,
+                    claims,
+                )
+            })
+            .collect(),
+    };
+    // a mirrored name may be another input's too; a name from the article was settled above
+    let rivals = (!collection && config.naming == Naming::Mirror).then_some(roots);
     let mut outcomes: Vec<Outcome> = document
         .articles
         .into_iter()
         .zip(targets)
-        .map(|(article, target)| {
-            let rivals = (!collection).then_some(roots);
-            finish(config, rivals, output_root, job, &target, article)
+        .map(|(article, target)| match target {
+            Ok(target) => finish(config, rivals, output_root, job, &target, article),
+            Err(why) => Outcome {
+                form: Some(article.form),
+                ..failure(&job.path, Some(&output), why)
+            },
         })
         .collect();
     if let Some(first) = outcomes.first_mut() {
@@ -593,12 +728,13 @@ fn options_for(
     job: &Job,
     bytes: &[u8],
     output_root: Option<&Path>,
+    folder: &Path,
 ) -> Option<Options> {
     static SAVED: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
         std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"_files/"));
     SAVED.find(bytes)?;
     let page_dir = fs::canonicalize(job.path.parent()?).ok()?;
-    let output_dir = output_root?.join(job.relative.parent().unwrap_or(Path::new("")));
+    let output_dir = output_root?.join(folder);
     let mut options = config.options.clone();
     options.page_folder = Some(relative_path(&output_dir, &page_dir));
     Some(options)
@@ -861,12 +997,25 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// could have written ([`could_have_written`]); notes and other files there are not its to
 /// judge. Saved pages kept there (an input folder used as output) are inputs, not orphans;
 /// `--glob`, `--exclude` and `--shard` narrow the search as they narrow the inputs.
-pub fn orphans(config: &Config) -> Vec<PathBuf> {
+///
+/// When a profile named the files after their articles, `named` holds the run's outputs and
+/// everything else cdt2md could have written is an orphan; a run narrowed by `--shard` or
+/// globs does not see every input then, and reports none.
+pub fn orphans(config: &Config, named: Option<&HashSet<PathBuf>>) -> Vec<PathBuf> {
     let Ok(roots) = roots(config) else {
         return Vec::new();
     };
     if !config.output.is_dir() {
         return Vec::new();
+    }
+    if let Some(named) = named {
+        let narrowed =
+            config.shard.is_some() || config.include.is_some() || config.exclude.is_some();
+        return if narrowed {
+            Vec::new()
+        } else {
+            orphans_of_named(config, named)
+        };
     }
     let hidden = |e: &walkdir::DirEntry| e.file_name().to_string_lossy().starts_with('.');
     let mut collections = Collections::new();
@@ -934,6 +1083,32 @@ pub fn could_have_written(path: &Path, renamed: &[(String, String)]) -> bool {
         && keys
             .iter()
             .any(|k| ours.contains(&k.as_str()) || renamed.iter().any(|(_, to)| to == k))
+}
+
+/// `.md` files in OUT that no article of this run was named to, and that cdt2md could have
+/// written.
+fn orphans_of_named(config: &Config, named: &HashSet<PathBuf>) -> Vec<PathBuf> {
+    let hidden = |e: &walkdir::DirEntry| e.file_name().to_string_lossy().starts_with('.');
+    let named: HashSet<String> = named
+        .iter()
+        .map(|p| p.to_string_lossy().to_lowercase())
+        .collect();
+    WalkDir::new(&config.output)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || config.hidden || !hidden(e))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| {
+            e.path()
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("md"))
+        })
+        .filter(|e| !named.contains(&e.path().to_string_lossy().to_lowercase()))
+        .filter(|e| !is_input_page(e.path()))
+        .filter(|e| could_have_written(e.path(), &config.options.rename_keys))
+        .map(walkdir::DirEntry::into_path)
+        .collect()
 }
 
 /// The file stems of each feed or JSON array looked at, by its path.

@@ -18,6 +18,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::batch::{self, Config, Outcome, Shard, Status, Summary};
 use crate::convert::{FrontMatter, ImageUrls, Options, convert};
+use crate::profile::Profile;
 
 mod man;
 
@@ -115,9 +116,16 @@ struct Args {
     #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
     max_size: u64,
 
-    /// Front matter: YAML, TOML (`+++`, for Hugo), or none (the title becomes a `# ` heading).
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Yaml)]
-    front_matter: Format,
+    /// Front matter: YAML, TOML (`+++`, for Hugo), or none (the title becomes a `# ` heading)
+    /// [default: yaml, or the profile's].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    front_matter: Option<Format>,
+
+    /// Write for one reader: hugo (TOML, `url` → `original_url`, a `slug` from the post id),
+    /// jekyll (`_posts/YYYY-MM-DD-<id>.md`, `layout: post`) or obsidian (files named by
+    /// title, `aliases`, valid tags). Other options still apply and win.
+    #[arg(long, value_enum, value_name = "READER")]
+    profile: Option<ProfileArg>,
 
     /// Same as --front-matter none.
     #[arg(long, hide = true)]
@@ -162,6 +170,23 @@ enum Command {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ProfileArg {
+    Hugo,
+    Jekyll,
+    Obsidian,
+}
+
+impl ProfileArg {
+    fn profile(self) -> Profile {
+        match self {
+            ProfileArg::Hugo => Profile::Hugo,
+            ProfileArg::Jekyll => Profile::Jekyll,
+            ProfileArg::Obsidian => Profile::Obsidian,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Format {
     Yaml,
     Toml,
@@ -177,6 +202,21 @@ fn parse_rename(text: &str) -> Result<(String, String), String> {
         return Err("both keys are needed: FROM=TO".to_string());
     }
     Ok((from.to_string(), to.to_string()))
+}
+
+/// The user's renames, then the profile's for keys the user did not rename or take.
+fn with_profile_renames(
+    renames: &[(String, String)],
+    profile: Option<Profile>,
+) -> Vec<(String, String)> {
+    let mut all = renames.to_vec();
+    for (from, to) in profile.map_or(&[][..], Profile::renames) {
+        let taken = renames.iter().any(|(f, t)| f == from || t == to);
+        if !taken {
+            all.push((from.to_string(), to.to_string()));
+        }
+    }
+    all
 }
 
 /// Renames must leave every key written once: none onto a key cdt2md writes itself (unless
@@ -258,10 +298,16 @@ pub fn run() -> ExitCode {
     if let Some(command) = &args.command {
         return run_command(command);
     }
-    if let Err(message) = check_renames(&args.rename_key) {
+    let profile = args.profile.map(ProfileArg::profile);
+    let rename_keys = with_profile_renames(&args.rename_key, profile);
+    if let Err(message) = check_renames(&rename_keys) {
         return usage_error(&message);
     }
-    let front_matter = match (args.no_front_matter, args.front_matter) {
+    let format = args.front_matter.unwrap_or(match profile {
+        Some(Profile::Hugo) => Format::Toml,
+        _ => Format::Yaml,
+    });
+    let front_matter = match (args.no_front_matter, format) {
         (true, _) | (_, Format::None) => FrontMatter::None,
         (false, Format::Yaml) => FrontMatter::Yaml,
         (false, Format::Toml) => FrontMatter::Toml,
@@ -276,8 +322,9 @@ pub fn run() -> ExitCode {
         title_heading: args.title_heading,
         keep_card: args.keep_card,
         images,
-        rename_keys: args.rename_key.clone(),
+        rename_keys,
         page_folder: None,
+        profile,
     };
     match &args.output {
         Some(_) => run_batch(&args, options),
@@ -500,7 +547,7 @@ fn run_batch(args: &Args, options: Options) -> ExitCode {
     if let Some(progress) = &progress {
         progress.bar.finish_and_clear();
     }
-    for orphan in batch::orphans(&config) {
+    for orphan in batch::orphans(&config, summary.named_outputs.as_ref()) {
         let status = settle_orphan(args, &orphan);
         match status {
             "pruned" => {
@@ -563,6 +610,7 @@ fn settle_orphan(args: &Args, orphan: &std::path::Path) -> &'static str {
 }
 
 fn batch_config(args: &Args, options: Options) -> anyhow::Result<Config> {
+    let options_profile = options.profile;
     let Some(output) = args.output.clone() else {
         bail!("-o OUT is needed");
     };
@@ -590,6 +638,7 @@ fn batch_config(args: &Args, options: Options) -> anyhow::Result<Config> {
         hidden: args.hidden,
         follow_links: args.follow,
         max_size: args.max_size,
+        naming: batch::Naming::of(options_profile),
     })
 }
 
