@@ -318,3 +318,218 @@ fn pandoc_reads_every_output_with_its_metadata_links_and_images() {
     }
     assert!(checked >= 17 + 36);
 }
+
+/// The README's Hugo recipe, from `hugo new site` on, run as written.
+#[test]
+fn the_readmes_hugo_recipe_builds_a_site_without_warnings() {
+    if !common::tool_available("hugo") {
+        return;
+    }
+    let readme = read("README.md");
+    let after = readme
+        .split("<!-- recipe: hugo")
+        .nth(1)
+        .expect("the README marks its Hugo recipe");
+    let block = after
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|b| b.split("\n```").next())
+        .expect("the recipe's sh block");
+    let dir = tempfile::tempdir().expect("temp dir");
+    common::copy_dir(Path::new("fixtures"), &dir.path().join("fixtures"));
+    let binary = assert_cmd::cargo::cargo_bin!("cdt2md");
+    let path = std::env::join_paths(
+        std::iter::once(binary.parent().expect("bin dir").to_path_buf()).chain(
+            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+        ),
+    )
+    .expect("PATH");
+    let output = Process::new("bash")
+        .args(["-e", "-c", block])
+        .current_dir(dir.path())
+        .env("PATH", path)
+        .output()
+        .expect("bash runs");
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "the recipe failed:\n{log}");
+    assert!(!log.contains("WARN") && !log.contains("ERROR"), "{log}");
+    let public = dir.path().join("site/public");
+    // the slug keeps CDT's number in the address
+    let seed = read(public.join("posts/714996/index.html"));
+    assert!(seed.contains("<title>Tiktok难民涌入小红书，别高兴的太早</title>"));
+    assert!(seed.contains("<time>2025-01-14</time>"));
+    let topic = read(public.join("topics/tiktok难民/index.html"));
+    assert!(topic.contains("Tiktok难民涌入小红书，别高兴的太早"));
+    let pages = walkdir::WalkDir::new(public.join("posts"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "index.html")
+        .count();
+    assert!(pages >= 17, "{pages} pages");
+}
+
+/// `--profile jekyll`: posts Jekyll builds as they are (with Jekyll where it is installed,
+/// else by its file rules).
+#[test]
+fn jekyll_builds_the_profiles_posts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let site = dir.path().join("site");
+    cdt2md()
+        .args([
+            "fixtures/pages",
+            "--exclude",
+            "synthetic-edge-cases.html",
+            "-o",
+        ])
+        .arg(&site)
+        .args(["--profile", "jekyll", "-q"])
+        .assert()
+        .success();
+    let posts: Vec<PathBuf> = fs::read_dir(site.join("_posts"))
+        .expect("_posts")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert_eq!(posts.len(), 16);
+    for post in &posts {
+        let name = post
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let (date, rest) = name.split_at(10);
+        assert!(
+            chrono_like_date(date) && rest.starts_with('-') && name.ends_with(".md"),
+            "{name}"
+        );
+        let text = read(post);
+        let (yaml, _) = common::split_front_matter(&text);
+        let front: serde_yaml::Mapping =
+            serde_yaml::from_str(yaml.expect("front matter")).expect("YAML");
+        assert_eq!(front.get("layout").and_then(|v| v.as_str()), Some("post"));
+        if let Some(own) = front.get("date").and_then(|v| v.as_str()) {
+            assert_eq!(own, date, "{name}: the name's date is the post's");
+        }
+    }
+    if !common::tool_available("jekyll") {
+        return;
+    }
+    fs::write(site.join("_config.yml"), "title: CDT archive\n").expect("config");
+    fs::create_dir_all(site.join("_layouts")).expect("mkdir");
+    fs::write(
+        site.join("_layouts/post.html"),
+        "<html><head><title>{{ page.title }}</title></head><body><time>{{ page.date | date: \"%Y-%m-%d\" }}</time>{{ content }}</body></html>\n",
+    )
+    .expect("layout");
+    let output = Process::new("jekyll")
+        .args(["build", "--source"])
+        .arg(&site)
+        .arg("--destination")
+        .arg(site.join("_site"))
+        .output()
+        .expect("jekyll runs");
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "jekyll failed:\n{log}");
+    assert!(!log.contains("Conflict") && !log.contains("Error"), "{log}");
+    let seed = read(site.join("_site/2025/01/14/714996.html"));
+    assert!(
+        seed.contains("<title>Tiktok难民涌入小红书，别高兴的太早</title>"),
+        "{seed}"
+    );
+    assert!(seed.contains("<time>2025-01-14</time>"));
+    let built = walkdir::WalkDir::new(site.join("_site"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .count();
+    assert!(built >= 16, "{built} pages built");
+}
+
+fn chrono_like_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+/// `--profile obsidian`: notes named by title as Obsidian allows, valid tags, aliases.
+#[test]
+fn obsidian_notes_follow_obsidians_rules() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("in");
+    common::copy_dir(Path::new("fixtures/pages"), &input);
+    // the same article saved twice: the second note gets its id
+    fs::copy(input.join("399702.html"), input.join("399702-copy.html")).expect("copy");
+    let vault = dir.path().join("vault");
+    cdt2md()
+        .arg(&input)
+        .arg("-o")
+        .arg(&vault)
+        .args(["--profile", "obsidian", "-q"])
+        .assert()
+        .success();
+    let names: Vec<String> = fs::read_dir(&vault)
+        .expect("vault")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 18, "{names:?}");
+    let title = "【立此存照】中国女孩消失数量全球第一，却躲在印度后面隐身成“等国”";
+    assert!(names.contains(&format!("{title}.md")), "{names:?}");
+    assert!(names.contains(&format!("{title} 399702.md")), "{names:?}");
+    for name in &names {
+        assert!(
+            !name.contains([
+                '*', '"', '\\', '/', '<', '>', ':', '|', '?', '#', '^', '[', ']'
+            ]) && !name.starts_with('.'),
+            "{name}"
+        );
+        let text = read(vault.join(name));
+        let (yaml, _) = common::split_front_matter(&text);
+        let front: serde_yaml::Mapping =
+            serde_yaml::from_str(yaml.expect("front matter")).expect("YAML");
+        for tag in front
+            .get("tags")
+            .and_then(|t| t.as_sequence())
+            .into_iter()
+            .flatten()
+        {
+            let tag = tag.as_str().expect("a tag is text");
+            assert!(
+                tag.chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '/'))
+                    && !tag.chars().all(|c| c.is_ascii_digit())
+                    && !tag.starts_with('/')
+                    && !tag.ends_with('/'),
+                "{name}: tag {tag}"
+            );
+        }
+    }
+    let seed = read(vault.join("Tiktok难民涌入小红书，别高兴的太早.md"));
+    assert!(seed.contains("aliases:\n  - 声道｜Tiktok难民涌入小红书，别高兴的太早\n"));
+    assert!(
+        seed.contains("tags:\n  - Tiktok难民\n  - 时间馆\n"),
+        "{seed}"
+    );
+    // -j does not decide which note of one title keeps the plain name
+    let again = dir.path().join("vault-1");
+    cdt2md()
+        .arg(&input)
+        .arg("-o")
+        .arg(&again)
+        .args(["--profile", "obsidian", "-q", "-j", "1"])
+        .assert()
+        .success();
+    for name in &names {
+        assert_eq!(read(vault.join(name)), read(again.join(name)), "{name}");
+    }
+}

@@ -51,11 +51,16 @@ fn shell_example(line: &str) -> Option<String> {
     }
     .trim();
     // the README's first screen converts with `cargo run`; the same program
-    let line = match line.strip_prefix("cargo run --release -- ") {
+    let line = match line
+        .strip_prefix("cargo run --release -- ")
+        .or_else(|| line.strip_prefix("cargo run -- "))
+    {
         Some(rest) => format!("cdt2md {rest}"),
         None => line.to_string(),
     };
-    let calls_cdt2md = line.starts_with("cdt2md ") || line.contains("| cdt2md");
+    // `mkdir -p` lines prepare the folders the next lines write to, in a fresh HOME
+    let calls_cdt2md =
+        line.starts_with("cdt2md ") || line.contains("| cdt2md") || line.starts_with("mkdir -p ");
     calls_cdt2md.then_some(line)
 }
 
@@ -67,10 +72,13 @@ fn run(dir: &Path, example: &Example) -> Vec<u8> {
         std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
     ))
     .expect("PATH");
+    let home = dir.join("home");
+    fs::create_dir_all(&home).expect("a fresh HOME");
     let output = Command::new("bash")
         .args(["-o", "pipefail", "-c", &example.line])
         .current_dir(dir)
         .env("PATH", path)
+        .env("HOME", home)
         .output()
         .expect("bash runs");
     assert!(
@@ -86,6 +94,9 @@ fn run(dir: &Path, example: &Example) -> Vec<u8> {
 
 /// What an example claims to make: `> FILE` is a non-empty file, `-o OUT` holds Markdown.
 fn check_outputs(dir: &Path, example: &Example, stdout: &[u8]) {
+    if example.line.starts_with("mkdir -p ") {
+        return;
+    }
     let mut wrote_somewhere = false;
     for command in example.line.split('|') {
         let words: Vec<&str> = command.split_whitespace().collect();
@@ -106,7 +117,10 @@ fn check_outputs(dir: &Path, example: &Example, stdout: &[u8]) {
 fn check_command(dir: &Path, example: &Example, words: &[&str], ours: bool) -> bool {
     let mut wrote_somewhere = false;
     for pair in words.windows(2) {
-        let target = dir.join(pair[1]);
+        let target = match pair[1].strip_prefix("~/") {
+            Some(in_home) => dir.join("home").join(in_home),
+            None => dir.join(pair[1]),
+        };
         match pair[0] {
             // a redirect, or another tool's output file
             ">" | "-o" if !(ours && pair[0] == "-o") => {
