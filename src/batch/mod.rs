@@ -139,6 +139,9 @@ pub struct Summary {
     /// orphans then: no input maps to a name by itself).
     #[serde(skip)]
     pub named_outputs: Option<HashSet<PathBuf>>,
+    /// OUT was empty (or missing) when the run began: it holds no orphans.
+    #[serde(skip)]
+    pub output_was_empty: bool,
 }
 
 impl Summary {
@@ -253,6 +256,8 @@ pub fn run(config: &Config, sink: &(dyn Fn(&Outcome) + Sync)) -> Result<Summary,
     if config.output.is_file() {
         return Err(SetupError::OutputIsFile(config.output.clone()));
     }
+    // an OUT that is empty now can hold no orphans after the run: the walk for them is spared
+    let was_empty = fs::read_dir(&config.output).map_or(true, |mut d| d.next().is_none());
     if !config.check {
         fs::create_dir_all(&config.output).map_err(|e| SetupError::Io(config.output.clone(), e))?;
     }
@@ -293,6 +298,7 @@ pub fn run(config: &Config, sink: &(dyn Fn(&Outcome) + Sync)) -> Result<Summary,
     if config.naming != Naming::Mirror {
         summary.named_outputs = Some(claims.into_paths());
     }
+    summary.output_was_empty = was_empty;
     Ok(summary)
 }
 

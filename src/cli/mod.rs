@@ -547,7 +547,12 @@ fn run_batch(args: &Args, options: Options) -> ExitCode {
     if let Some(progress) = &progress {
         progress.bar.finish_and_clear();
     }
-    for orphan in batch::orphans(&config, summary.named_outputs.as_ref()) {
+    let orphans = if summary.output_was_empty {
+        Vec::new()
+    } else {
+        batch::orphans(&config, summary.named_outputs.as_ref())
+    };
+    for orphan in orphans {
         let status = settle_orphan(args, &orphan);
         match status {
             "pruned" => {
