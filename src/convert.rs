@@ -74,6 +74,8 @@ pub struct Document {
     pub articles: Vec<Converted>,
     /// A feed or a JSON array: its articles are files of a folder named after it.
     pub collection: bool,
+    /// Entries of a feed or array that hold no article, and why (the others convert).
+    pub dropped: Vec<String>,
 }
 
 /// Converts a file that holds one article. A feed or JSON array of several is an error
@@ -90,21 +92,34 @@ pub fn convert(bytes: &[u8], options: &Options) -> Result<Converted, PageError> 
 pub fn convert_all(bytes: &[u8], options: &Options) -> Result<Document, PageError> {
     let decoded = encoding::decode(bytes)?;
     let contents = form::read(&decoded.text)?;
-    let articles = contents
-        .articles
-        .into_iter()
-        .map(|article| {
-            let mut converted = convert_article(article, options)?;
-            converted.encoding = decoded.encoding;
-            if let Some(warning) = &decoded.warning {
-                converted.warnings.insert(0, warning.clone());
+    let mut dropped = contents.dropped;
+    let mut articles = Vec::with_capacity(contents.articles.len());
+    for (i, article) in contents.articles.into_iter().enumerate() {
+        let name = article.name.clone();
+        match convert_article(article, options) {
+            Ok(mut converted) => {
+                converted.encoding = decoded.encoding;
+                if let Some(warning) = &decoded.warning {
+                    converted.warnings.insert(0, warning.clone());
+                }
+                articles.push(converted);
             }
-            Ok(converted)
-        })
-        .collect::<Result<Vec<_>, PageError>>()?;
+            // one empty item does not sink its feed
+            Err(PageError::NotAPage(why)) if contents.collection => {
+                let which = name.map_or_else(|| format!("item {}", i + 1), |n| format!("item {n}"));
+                dropped.push(format!("{which}: not an article ({why})"));
+            }
+            Err(err) => return Err(err),
+        }
+    }
+    if articles.is_empty() {
+        let why = dropped.first().cloned().unwrap_or_default();
+        return Err(PageError::NotAPage(format!("no item is an article: {why}")));
+    }
     Ok(Document {
         articles,
         collection: contents.collection,
+        dropped,
     })
 }
 
@@ -123,6 +138,7 @@ fn convert_article(article: Article, options: &Options) -> Result<Converted, Pag
         wrapper,
         name,
         mut warnings,
+        whole_page,
     } = article;
     let (html, flattened) = depth::bound(&html);
     if flattened {
@@ -132,8 +148,9 @@ fn convert_article(article: Article, options: &Options) -> Result<Converted, Pag
         ));
     }
     let document = parse::parse_html(&html);
-    let located = locate(&document, form, outer, &mut warnings)?;
-    let card = (form == Form::FullPage || card::may_hold_card(&html))
+    let located = locate(&document, whole_page, outer, &mut warnings)?;
+    // a whole page's card sits below its menus, past the region looked at in a post
+    let card = (whole_page || card::may_hold_card(&html))
         .then(|| card::take_card(&located.root, &mut warnings))
         .flatten();
     let footer = footer::take_feed_footer(&located.root);
@@ -145,7 +162,7 @@ fn convert_article(article: Article, options: &Options) -> Result<Converted, Pag
             "archive card label not read: {label} (kept in card_other)"
         ));
     }
-    let found = clean::clean(&located.root, &html, &mut warnings);
+    let found = clean::clean(&located.root, &html, whole_page, &mut warnings);
     let card_rows = card
         .as_ref()
         .filter(|_| options.keep_card)
@@ -180,6 +197,13 @@ fn convert_article(article: Article, options: &Options) -> Result<Converted, Pag
             "no article in it: no header, card or article text".to_string(),
         ));
     }
+    // A post, an item, a wrapped page name their article; one of them naming nothing is no
+    // article (an empty feed item, a JSON object with a `content` and nothing else).
+    if metadata.is_empty() && !matches!(form, Form::Page | Form::FullPage) {
+        return Err(PageError::NotAPage(
+            "nothing names an article: no title, URL, date or card".to_string(),
+        ));
+    }
     if metadata.is_empty() {
         warnings.push(
             "nothing to put in front matter (no header, title, URL, date or card): written without it"
@@ -198,16 +222,25 @@ fn convert_article(article: Article, options: &Options) -> Result<Converted, Pag
     })
 }
 
+fn fill_outer(into: &mut metadata::Outer, from: metadata::Outer) {
+    into.title = into.title.take().or(from.title);
+    into.url = into.url.take().or(from.url);
+    into.archived = into.archived.take().or(from.archived);
+    into.date = into.date.take().or(from.date);
+}
+
 /// The element holding the article: a whole page's entry content, else the `<body>`.
 fn locate(
     document: &Handle,
-    form: Form,
+    whole_page: bool,
     outer: metadata::Outer,
     warnings: &mut Vec<String>,
 ) -> Result<Located, PageError> {
-    if form == Form::FullPage {
+    if whole_page {
         match head::full_page(document) {
-            Ok(page) => {
+            Ok(mut page) => {
+                // a wrapper's page header, where there is one, still says what it says
+                fill_outer(&mut page.outer, outer);
                 return Ok(Located {
                     root: page.content,
                     outer: page.outer,
@@ -219,7 +252,12 @@ fn locate(
                     "a listing of {n} posts (an index, category or search page), not one article"
                 )));
             }
-            Err(head::NoArticle::NoContent) => {}
+            Err(head::NoArticle::SitePage(kind)) => {
+                return Err(PageError::NotAPage(format!(
+                    "the site's {kind} page, not an article"
+                )));
+            }
+            Err(head::NoArticle::NoContent | head::NoArticle::OnlyChrome) => {}
         }
     }
     let root = dom::body(document);
@@ -229,6 +267,25 @@ fn locate(
             outer,
             head: None,
         });
+    }
+    // a headerless document may be the site's listing or error page, saved all the same
+    match head::not_an_article(document) {
+        Some(head::NoArticle::SitePage(kind)) => {
+            return Err(PageError::NotAPage(format!(
+                "the site's {kind} page, not an article"
+            )));
+        }
+        Some(head::NoArticle::Listing(n)) => {
+            return Err(PageError::NotAPage(format!(
+                "a listing of {n} posts (an index, category or search page), not one article"
+            )));
+        }
+        Some(head::NoArticle::OnlyChrome) => {
+            return Err(PageError::NotAPage(
+                "a page of the site with its menus and sidebar but no article content".to_string(),
+            ));
+        }
+        _ => {}
     }
     warnings.push("no header: title and URL taken from the HTML, if anywhere".to_string());
     Ok(Located {

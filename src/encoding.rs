@@ -139,6 +139,9 @@ fn mostly_non_ascii(bytes: &[u8]) -> bool {
 /// The encoding a page declares in its first KB: `<meta charset=…>` or
 /// `<meta http-equiv="Content-Type" content="text/html; charset=…">`.
 fn declared_encoding(bytes: &[u8]) -> Option<&'static Encoding> {
+    if let Some(encoding) = xml_declared(bytes) {
+        return Some(encoding);
+    }
     let lower = &bytes[..bytes.len().min(META_WINDOW)];
     let mut from = 0;
     while let Some(at) = memchr::memchr2(b'c', b'C', &lower[from..]) {
@@ -177,6 +180,31 @@ fn declared_encoding(bytes: &[u8]) -> Option<&'static Encoding> {
         });
     }
     None
+}
+
+/// A feed's `<?xml version="1.0" encoding="GBK"?>`.
+fn xml_declared(bytes: &[u8]) -> Option<&'static Encoding> {
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
+    let rest = bytes.get(start..)?.strip_prefix(b"<?xml")?;
+    let end = memchr::memmem::find(&rest[..rest.len().min(200)], b"?>")?;
+    let decl = &rest[..end];
+    let at = memchr::memmem::find(decl, b"encoding")?;
+    let value = decl[at + "encoding".len()..]
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace() || **b == b'=')
+        .copied()
+        .collect::<Vec<u8>>();
+    let quote = *value.first()?;
+    if quote != b'"' && quote != b'\'' {
+        return None;
+    }
+    let label: Vec<u8> = value[1..]
+        .iter()
+        .take_while(|b| **b != quote)
+        .copied()
+        .collect();
+    Encoding::for_label(&label)
+        .filter(|e| *e != encoding_rs::UTF_16LE && *e != encoding_rs::UTF_16BE)
 }
 
 /// NUL bytes never occur in text; a high share of other control bytes means an image, an
@@ -274,6 +302,17 @@ mod tests {
         assert_eq!(decoded.text, page);
         assert_eq!(decoded.encoding, "UTF-8");
         assert!(decoded.warning.unwrap().contains("GBK ignored"));
+    }
+
+    #[test]
+    fn a_feeds_xml_declaration_is_its_charset() {
+        let mut feed = b"<?xml version=\"1.0\" encoding=\"GBK\"?><rss><channel><title>".to_vec();
+        feed.extend_from_slice(&encoded("中国数字时代的订阅", encoding_rs::GBK));
+        feed.extend_from_slice(b"</title></channel></rss>");
+        let decoded = decode(&feed).expect("decodes");
+        assert_eq!(decoded.encoding, "GBK");
+        assert!(decoded.text.contains("中国数字时代的订阅"));
+        assert_eq!(decoded.warning, None);
     }
 
     #[test]

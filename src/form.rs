@@ -59,6 +59,9 @@ pub(crate) struct Article {
     /// A name for the article's own file, from its id or URL (feed items, JSON arrays).
     pub name: Option<String>,
     pub warnings: Vec<String>,
+    /// The HTML is a whole page saved from the site (its article is to be found in it); so it
+    /// is for a `full-page`, and may be for a `wrapped` post.
+    pub whole_page: bool,
 }
 
 /// The articles of one file. A feed or a JSON array is a collection: its articles are written
@@ -67,15 +70,19 @@ pub(crate) struct Article {
 pub(crate) struct Contents {
     pub articles: Vec<Article>,
     pub collection: bool,
+    /// Entries of a collection that are no article, and why.
+    pub dropped: Vec<String>,
 }
 
 /// Reads what `text` (decoded, BOM gone) holds.
 pub(crate) fn read(text: &str) -> Result<Contents, PageError> {
+    let text = without_http_headers(text);
     let start = text.trim_start();
     let one = |article| {
         Ok(Contents {
             articles: vec![article],
             collection: false,
+            dropped: Vec::new(),
         })
     };
     if let Some(contents) = json(start) {
@@ -88,6 +95,20 @@ pub(crate) fn read(text: &str) -> Result<Contents, PageError> {
         return feed(start);
     }
     one(html_page(text)?)
+}
+
+/// A page saved with `curl -i` starts with the response's status line and headers: the page
+/// is what follows the blank line after them.
+fn without_http_headers(text: &str) -> &str {
+    let is_status = text.starts_with("HTTP/")
+        && text
+            .split('\n')
+            .next()
+            .is_some_and(|line| line.split_whitespace().nth(1).is_some_and(|c| c.len() == 3));
+    if !is_status {
+        return text;
+    }
+    text.find("\n\n").map_or(text, |end| &text[end + 2..])
 }
 
 /// Whether the start of a file looks like something [`read`] takes: a saved page, a JSON
@@ -109,6 +130,15 @@ pub(crate) fn looks_like_input(head: &[u8]) -> bool {
     })
 }
 
+/// Whether the start of a file looks like a feed or a JSON array: many articles, written
+/// into a folder named after the file.
+pub(crate) fn looks_like_collection(head: &[u8]) -> bool {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let text = String::from_utf8_lossy(head);
+    let text = text.trim_start();
+    is_feed(text) || (text.starts_with('[') && text[1..].trim_start().starts_with('{'))
+}
+
 // ---------------------------------------------------------------- pages
 
 /// A saved page (shapes A, B and C of [`page`]), or a whole page saved from the site.
@@ -122,13 +152,14 @@ fn html_page(text: &str) -> Result<Article, PageError> {
         };
         return Err(PageError::NotAPage(why.to_string()));
     }
+    let whole_page = !split.has_header && is_full_page(&split.html);
     let form = if split.has_header {
         if split.header.date_line.is_some() {
             Form::Page2020
         } else {
             Form::Page
         }
-    } else if is_full_page(&split.html) {
+    } else if whole_page {
         Form::FullPage
     } else {
         Form::Page
@@ -149,22 +180,32 @@ fn html_page(text: &str) -> Result<Article, PageError> {
         wrapper: Vec::new(),
         name: None,
         warnings: Vec::new(),
+        whole_page,
     })
 }
 
-/// A whole document whose article sits in the site's `entry-content`. Which element that is
-/// (and whether there is only one) the metadata stage decides on the parsed tree.
+/// A whole document whose article sits in the site's `entry-content`: the class is there, and
+/// the text is a document (a doctype, `<html>`, `<head>` or a `<body>`), not a fragment of an
+/// article. Which element holds the article (and whether there is only one) the metadata
+/// stage decides on the parsed tree.
 fn is_full_page(html: &str) -> bool {
+    let has_content = ["entry-content", "post-content"]
+        .iter()
+        .any(|c| memchr::memmem::find(html.as_bytes(), c.as_bytes()).is_some());
+    has_content && is_document(html)
+}
+
+fn is_document(html: &str) -> bool {
     let start = skip_prolog(html).as_bytes();
     let starts = |prefix: &[u8]| {
         start
             .get(..prefix.len())
             .is_some_and(|s| s.eq_ignore_ascii_case(prefix))
     };
-    (starts(b"<!doctype") || starts(b"<html"))
-        && ["entry-content", "post-content"]
-            .iter()
-            .any(|c| memchr::memmem::find(html.as_bytes(), c.as_bytes()).is_some())
+    starts(b"<!doctype") || starts(b"<html") || starts(b"<head") || {
+        let head = &html.as_bytes()[..html.len().min(64 * 1024)];
+        head.windows(5).any(|w| w.eq_ignore_ascii_case(b"<body"))
+    }
 }
 
 // ---------------------------------------------------------------- wrapped posts
@@ -207,15 +248,18 @@ struct Wrapper<'a> {
 }
 
 fn wrapped(wrapper: Wrapper<'_>, rest: &str) -> Result<Article, PageError> {
-    let rest_start = rest.trim_start();
-    if !page::looks_like_page(rest_start.as_bytes()) || rest_start.starts_with("---") {
+    // A saved page has its header, or is a whole document; a Markdown post that happens to
+    // start with a tag (`<img …>` above its text) is not one.
+    let split = page::split(rest);
+    let saved = split.has_header || split.header.archived_ms.is_some() || is_document(&split.html);
+    if !saved {
         return Err(PageError::NotAPage(
             "Markdown with front matter, but no saved page after it".to_string(),
         ));
     }
     let mut article = html_page(rest)?;
     article.form = Form::Wrapped;
-    match wrapper_keys(&wrapper) {
+    match wrapper_keys(&wrapper, &mut article.warnings) {
         Ok(keys) => article.wrapper = keys,
         Err(why) => article
             .warnings
@@ -224,41 +268,128 @@ fn wrapped(wrapper: Wrapper<'_>, rest: &str) -> Result<Article, PageError> {
     Ok(article)
 }
 
-fn wrapper_keys(wrapper: &Wrapper<'_>) -> Result<Vec<(String, Extra)>, String> {
+fn wrapper_keys(
+    wrapper: &Wrapper<'_>,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<(String, Extra)>, String> {
     if let Some(why) = too_complex(wrapper.block) {
         return Err(why);
     }
     let pairs = match wrapper.kind {
         WrapperKind::Yaml => {
-            let value: serde_yaml::Value =
-                serde_yaml::from_str(wrapper.block).map_err(|e| e.to_string())?;
-            match value {
-                serde_yaml::Value::Mapping(map) => map
-                    .into_iter()
-                    .map(|(k, v)| (yaml_key(k), from_yaml(v)))
-                    .collect(),
-                serde_yaml::Value::Null => Vec::new(),
-                _ => return Err("not a mapping".to_string()),
+            let (pairs, left_out) = yaml_keys(wrapper.block)?;
+            for key in left_out {
+                warnings.push(format!("front matter key of the wrapper not read: {key}"));
             }
+            pairs
         }
         WrapperKind::Toml => {
             let table: toml::Table = wrapper
                 .block
                 .parse()
                 .map_err(|e: toml::de::Error| e.message().to_string())?;
-            table.into_iter().map(|(k, v)| (k, from_toml(v))).collect()
+            table
+                .into_iter()
+                .map(|(k, v)| (k, from_toml(v, 0)))
+                .collect()
         }
     };
     Ok(pairs.into_iter().filter(|(k, _)| !k.is_empty()).collect())
 }
 
+/// A wrapper's keys and values, in order.
+type Keys = Vec<(String, Extra)>;
+
+/// A YAML wrapper's keys. Where the block as a whole does not parse (one value serde_yaml
+/// cannot hold, a number of 25 digits), its top-level entries are taken one by one, each with
+/// those kept before it (so anchors still resolve), and an entry that breaks the block is left
+/// out: one bad value does not lose `layout` and the rest. The keys left out are named.
+fn yaml_keys(block: &str) -> Result<(Keys, Vec<String>), String> {
+    let whole = match parse_yaml_mapping(block) {
+        Ok(pairs) => return Ok((with_yaml_1_1_booleans(pairs, block), Vec::new())),
+        Err(whole) => whole,
+    };
+    let mut kept = String::new();
+    let mut left_out = Vec::new();
+    for entry in top_level_entries(block) {
+        let candidate = format!("{kept}{entry}\n");
+        if parse_yaml_mapping(&candidate).is_ok() {
+            kept = candidate;
+        } else {
+            let key = entry
+                .split(':')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_string();
+            left_out.push(key);
+        }
+    }
+    match parse_yaml_mapping(&kept) {
+        Ok(pairs) if !pairs.is_empty() => Ok((with_yaml_1_1_booleans(pairs, block), left_out)),
+        _ => Err(whole),
+    }
+}
+
+fn parse_yaml_mapping(text: &str) -> Result<Vec<(String, Extra)>, String> {
+    let mut value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
+    // `<<: *defaults` merges a mapping in, as Jekyll's YAML does
+    value.apply_merge().map_err(|e| e.to_string())?;
+    match value {
+        serde_yaml::Value::Mapping(map) => Ok(map
+            .into_iter()
+            .map(|(k, v)| (yaml_key(k), from_yaml(v, 0)))
+            .collect()),
+        serde_yaml::Value::Null => Ok(Vec::new()),
+        _ => Err("not a mapping".to_string()),
+    }
+}
+
+/// The block's top-level entries, each with its indented lines.
+fn top_level_entries(block: &str) -> Vec<String> {
+    let mut entries: Vec<String> = Vec::new();
+    for line in block.lines() {
+        let top = !line.starts_with([' ', '\t', '-', '#']) && !line.trim().is_empty();
+        match entries.last_mut() {
+            Some(entry) if !top => {
+                entry.push('\n');
+                entry.push_str(line);
+            }
+            _ if top => entries.push(line.to_string()),
+            _ => {}
+        }
+    }
+    entries
+}
+
+/// YAML 1.1 (Jekyll's, Ruby's Psych) reads a bare `yes`, `no`, `on`, `off`, `y` and `n` as
+/// booleans; serde_yaml reads YAML 1.2, where they are strings. The site reads its wrapper by
+/// 1.1, so a top-level value written bare keeps the meaning it has there.
+fn with_yaml_1_1_booleans(mut pairs: Vec<(String, Extra)>, block: &str) -> Vec<(String, Extra)> {
+    for (key, value) in &mut pairs {
+        let Extra::Text(text) = value else { continue };
+        let truth = match text.as_str() {
+            "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => true,
+            "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => false,
+            _ => continue,
+        };
+        let bare = block.lines().any(|line| {
+            line.strip_prefix(key.as_str())
+                .and_then(|rest| rest.strip_prefix(':'))
+                .is_some_and(|v| v.split(" #").next().unwrap_or("").trim() == text.as_str())
+        });
+        if bare {
+            *value = Extra::Bool(truth);
+        }
+    }
+    pairs
+}
+
 /// Front matter is a few short keys. A block far beyond that is not parsed: the YAML parser
 /// takes seconds on deep nesting before it gives up, and a hostile file could make it so.
 fn too_complex(block: &str) -> Option<String> {
-    const MAX_BYTES: usize = 256 * 1024;
-    const MAX_DEPTH: usize = 32;
-    if block.len() > MAX_BYTES {
-        return Some(format!("larger than {} KiB", MAX_BYTES / 1024));
+    if block.len() > MAX_WRAPPER_BYTES {
+        return Some(format!("larger than {} KiB", MAX_WRAPPER_BYTES / 1024));
     }
     let mut depth = 0usize;
     for b in block.bytes() {
@@ -267,8 +398,8 @@ fn too_complex(block: &str) -> Option<String> {
             b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
-        if depth > MAX_DEPTH {
-            return Some(format!("nested deeper than {MAX_DEPTH} levels"));
+        if depth > MAX_WRAPPER_DEPTH {
+            return Some(format!("nested deeper than {MAX_WRAPPER_DEPTH} levels"));
         }
     }
     let indent = block
@@ -276,78 +407,73 @@ fn too_complex(block: &str) -> Option<String> {
         .map(|l| l.len() - l.trim_start_matches(' ').len())
         .max()
         .unwrap_or(0);
-    (indent > 4 * MAX_DEPTH).then(|| format!("nested deeper than {MAX_DEPTH} levels"))
+    (indent > 4 * MAX_WRAPPER_DEPTH)
+        .then(|| format!("nested deeper than {MAX_WRAPPER_DEPTH} levels"))
 }
 
+const MAX_WRAPPER_BYTES: usize = 256 * 1024;
+/// Nesting a wrapper may have: the conversions below recurse, this deep at most.
+const MAX_WRAPPER_DEPTH: usize = 32;
+
 fn yaml_key(key: serde_yaml::Value) -> String {
-    match from_yaml(key) {
+    match from_yaml(key, MAX_WRAPPER_DEPTH) {
         Extra::Text(text) | Extra::Number(text) => text,
         Extra::Bool(b) => b.to_string(),
         _ => String::new(),
     }
 }
 
-/// A YAML value as kept. Iterative: a hostile wrapper may nest deep.
-fn from_yaml(value: serde_yaml::Value) -> Extra {
+/// A YAML value as kept, nested as it was (to the bound `too_complex` has checked).
+fn from_yaml(value: serde_yaml::Value, depth: usize) -> Extra {
     use serde_yaml::Value as Y;
     match value {
         Y::Null => Extra::Null,
         Y::Bool(b) => Extra::Bool(b),
         Y::Number(n) => number(n.as_f64(), n.to_string()),
         Y::String(s) => Extra::Text(s),
-        Y::Sequence(items) => Extra::List(items.into_iter().map(from_yaml_shallow).collect()),
+        Y::Tagged(tagged) => from_yaml(tagged.value, depth),
+        other if depth >= 2 * MAX_WRAPPER_DEPTH => {
+            Extra::Text(serde_json::to_string(&other).unwrap_or_default())
+        }
+        Y::Sequence(items) => {
+            Extra::List(items.into_iter().map(|v| from_yaml(v, depth + 1)).collect())
+        }
         Y::Mapping(map) => Extra::Map(
             map.into_iter()
-                .map(|(k, v)| (yaml_key(k), from_yaml_shallow(v)))
+                .map(|(k, v)| (yaml_key(k), from_yaml(v, depth + 1)))
                 .collect(),
         ),
-        Y::Tagged(tagged) => from_yaml_shallow(tagged.value),
     }
 }
 
-/// Values below the first level are kept as text: front matter nests little, and a bound
-/// keeps a hostile file from nesting without end.
-fn from_yaml_shallow(value: serde_yaml::Value) -> Extra {
-    use serde_yaml::Value as Y;
-    match value {
-        Y::Null => Extra::Null,
-        Y::Bool(b) => Extra::Bool(b),
-        Y::Number(n) => number(n.as_f64(), n.to_string()),
-        Y::String(s) => Extra::Text(s),
-        Y::Tagged(tagged) => from_yaml_shallow(tagged.value),
-        other => Extra::Text(serde_json::to_string(&other).unwrap_or_default()),
-    }
-}
-
+/// A number's literal; infinities and NaN in YAML's spelling (`.inf`, `-.inf`, `.nan`), which
+/// the TOML writer turns into TOML's.
 fn number(value: Option<f64>, literal: String) -> Extra {
-    if value.is_some_and(f64::is_finite) {
-        Extra::Number(literal)
-    } else {
-        Extra::Text(literal)
-    }
-}
-
-fn from_toml(value: toml::Value) -> Extra {
     match value {
-        toml::Value::Array(items) => Extra::List(items.into_iter().map(toml_shallow).collect()),
-        toml::Value::Table(table) => Extra::Map(
-            table
-                .into_iter()
-                .map(|(k, v)| (k, toml_shallow(v)))
-                .collect(),
-        ),
-        other => toml_shallow(other),
+        Some(f) if f.is_nan() => Extra::Number(".nan".to_string()),
+        Some(f) if f.is_infinite() && f > 0.0 => Extra::Number(".inf".to_string()),
+        Some(f) if f.is_infinite() => Extra::Number("-.inf".to_string()),
+        _ => Extra::Number(literal),
     }
 }
 
-fn toml_shallow(value: toml::Value) -> Extra {
+fn from_toml(value: toml::Value, depth: usize) -> Extra {
     match value {
         toml::Value::String(s) => Extra::Text(s),
         toml::Value::Integer(i) => Extra::Number(i.to_string()),
-        toml::Value::Float(f) => number(Some(f), f.to_string()),
+        toml::Value::Float(f) => number(Some(f), format!("{f:?}")),
         toml::Value::Boolean(b) => Extra::Bool(b),
         toml::Value::Datetime(d) => Extra::Text(d.to_string()),
-        other => Extra::Text(other.to_string()),
+        other if depth >= 2 * MAX_WRAPPER_DEPTH => Extra::Text(other.to_string()),
+        toml::Value::Array(items) => {
+            Extra::List(items.into_iter().map(|v| from_toml(v, depth + 1)).collect())
+        }
+        toml::Value::Table(table) => Extra::Map(
+            table
+                .into_iter()
+                .map(|(k, v)| (k, from_toml(v, depth + 1)))
+                .collect(),
+        ),
     }
 }
 
@@ -362,8 +488,16 @@ fn json(text: &str) -> Option<Result<Contents, PageError>> {
             Ok(value) => value,
             Err(e) => return Some(Err(PageError::BrokenJson(e.to_string()))),
         }
-    } else if text.starts_with('[') && after.starts_with(['{', ']']) {
-        serde_json::from_str(text).ok()?
+    } else if text.starts_with('[') {
+        match serde_json::from_str(text) {
+            Ok(value) => value,
+            // a page's header line starts with `[` too; an array of objects cut short is a
+            // damaged page of posts
+            Err(e) if after.starts_with(['{', ']']) && !page::split(text).has_header => {
+                return Some(Err(PageError::BrokenJson(e.to_string())));
+            }
+            Err(_) => return None,
+        }
     } else {
         return None;
     };
@@ -373,16 +507,26 @@ fn json(text: &str) -> Option<Result<Contents, PageError>> {
 fn json_posts(value: serde_json::Value) -> Result<Contents, PageError> {
     match value {
         serde_json::Value::Object(_) => {
-            let article = wp_post(&value).ok_or_else(|| {
-                PageError::NotAPage("JSON, but not a WordPress post: no \"content\"".to_string())
+            let article = wp_post(&value).map_err(|why| {
+                PageError::NotAPage(format!("JSON, but not a WordPress post: {why}"))
             })?;
             Ok(Contents {
                 articles: vec![article],
                 collection: false,
+                dropped: Vec::new(),
             })
         }
         serde_json::Value::Array(items) => {
-            let articles: Vec<Article> = items.iter().filter_map(wp_post).collect();
+            let mut articles = Vec::new();
+            let mut dropped = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                match wp_post(item) {
+                    Ok(article) => articles.push(article),
+                    Err(why) => {
+                        dropped.push(format!("entry {}: not a WordPress post: {why}", i + 1))
+                    }
+                }
+            }
             if articles.is_empty() {
                 return Err(PageError::NotAPage(
                     "a JSON array without WordPress posts".to_string(),
@@ -391,12 +535,41 @@ fn json_posts(value: serde_json::Value) -> Result<Contents, PageError> {
             Ok(Contents {
                 articles,
                 collection: true,
+                dropped,
             })
         }
         _ => Err(PageError::NotAPage(
             "JSON, but not a WordPress post".to_string(),
         )),
     }
+}
+
+/// `date_gmt` (UTC, written without a zone), else a `date` with a zone. WordPress writes
+/// `0000-00-00 00:00:00` for a draft's unset time: no time.
+fn wp_archived(post: &serde_json::Value, warnings: &mut Vec<String>) -> Option<String> {
+    let field = |key: &str| {
+        post.get(key)
+            .and_then(|d| d.as_str())
+            .map(str::trim)
+            .filter(|d| !d.is_empty() && !d.starts_with("0000-00-00"))
+    };
+    if let Some(gmt) = field("date_gmt") {
+        match dates::utc_naive(gmt) {
+            Some(utc) => return Some(utc),
+            None => warnings.push(format!("date_gmt not understood: {gmt}")),
+        }
+    }
+    let date = field("date")?;
+    let zoned = dates::utc(date);
+    if zoned.is_none() {
+        let why = if dates::utc_naive(date).is_some() {
+            "has no time zone and there is no date_gmt"
+        } else {
+            "is not understood"
+        };
+        warnings.push(format!("date {date} {why}: archived left out"));
+    }
+    zoned
 }
 
 /// A field that is a string or `{"rendered": string}`.
@@ -407,8 +580,19 @@ fn rendered<'a>(post: &'a serde_json::Value, key: &str) -> Option<&'a str> {
         .or_else(|| value.get("rendered").and_then(|r| r.as_str()))
 }
 
-fn wp_post(post: &serde_json::Value) -> Option<Article> {
-    let html = rendered(post, "content")?.to_string();
+/// A post: `content`, and something of a post's own besides (an id, link, title, date,
+/// guid or slug); a JSON object that merely has a `content` is not one.
+fn wp_post(post: &serde_json::Value) -> Result<Article, &'static str> {
+    let html = rendered(post, "content")
+        .ok_or("no \"content\"")?
+        .to_string();
+    let own = ["id", "link", "title", "date", "date_gmt", "guid", "slug"];
+    if !own
+        .iter()
+        .any(|k| post.get(*k).is_some_and(|v| !v.is_null()))
+    {
+        return Err("a \"content\", but no id, link, title or date");
+    }
     let mut warnings = Vec::new();
     let title = rendered(post, "title")
         .map(html_text)
@@ -418,41 +602,27 @@ fn wp_post(post: &serde_json::Value) -> Option<Article> {
         .and_then(|l| l.as_str())
         .map(|l| l.trim().to_string())
         .filter(|l| !l.is_empty());
-    let archived = match (
-        post.get("date_gmt").and_then(|d| d.as_str()),
-        post.get("date").and_then(|d| d.as_str()),
-    ) {
-        (Some(gmt), _) if !gmt.trim().is_empty() => dates::utc_naive(gmt),
-        (_, Some(date)) => {
-            let zoned = dates::utc(date);
-            if zoned.is_none() {
-                warnings.push(format!(
-                    "date {date} has no time zone and there is no date_gmt: archived left out"
-                ));
-            }
-            zoned
-        }
-        _ => None,
-    };
+    let archived = wp_archived(post, &mut warnings);
     let id = post.get("id").and_then(|id| {
         id.as_u64()
             .map(|n| n.to_string())
             .or_else(|| id.as_str().map(str::to_string))
     });
     let name = id.or_else(|| url.as_deref().and_then(name_from_url));
-    Some(Article {
+    Ok(Article {
         form: Form::WpJson,
         html,
         outer: Outer {
+            present: title.is_some() || url.is_some() || archived.is_some(),
             title,
             url,
             archived,
-            present: true,
             ..Outer::default()
         },
         wrapper: Vec::new(),
         name,
         warnings,
+        whole_page: false,
     })
 }
 
@@ -513,8 +683,15 @@ fn is_feed(text: &str) -> bool {
 #[derive(Default)]
 struct Item {
     title: String,
+    /// An Atom title of `type="html"` or `xhtml`; RSS titles are plain text.
+    title_is_html: bool,
     link: String,
     guid: String,
+    /// RSS says a guid is the item's address unless `isPermaLink="false"`.
+    guid_is_permalink: bool,
+    /// Atom content and summary of `type="text"` are plain text, not HTML.
+    content_is_text: bool,
+    description_is_text: bool,
     date: String,
     updated: String,
     creator: String,
@@ -544,46 +721,72 @@ fn feed(text: &str) -> Result<Contents, PageError> {
     Ok(Contents {
         articles,
         collection: true,
+        dropped: Vec::new(),
     })
 }
 
 fn feed_article(item: Item) -> Article {
-    let html = if item.content.trim().is_empty() {
-        item.description
+    let (html, is_text) = if item.content.trim().is_empty() {
+        (item.description, item.description_is_text)
     } else {
-        item.content
+        (item.content, item.content_is_text)
     };
+    let html = if is_text { escape_html(&html) } else { html };
     let non_empty = |s: String| {
         let s = s.trim().to_string();
         (!s.is_empty()).then_some(s)
     };
-    let url = non_empty(item.link);
-    let name = [item.guid.as_str(), url.as_deref().unwrap_or_default()]
+    let guid = item.guid.trim().to_string();
+    let guid_url = (item.guid_is_permalink && guid.starts_with("http")).then(|| guid.clone());
+    let url = non_empty(item.link).or(guid_url);
+    let name = [guid.as_str(), url.as_deref().unwrap_or_default()]
         .iter()
         .find_map(|u| post_id(u))
         .or_else(|| url.as_deref().and_then(name_from_url))
-        .or_else(|| name_from_url(item.guid.trim()));
+        .or_else(|| name_from_url(&guid));
+    let title = if item.title_is_html {
+        html_text(&item.title)
+    } else {
+        item.title.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let outer = Outer {
+        title: Some(title).filter(|t| !t.is_empty()),
+        url,
+        date: non_empty(item.date).or_else(|| non_empty(item.updated)),
+        posted_by: non_empty(item.creator),
+        tags: item
+            .categories
+            .into_iter()
+            .map(|c| c.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|c| !c.is_empty())
+            .collect(),
+        ..Outer::default()
+    };
+    let present = outer.title.is_some()
+        || outer.url.is_some()
+        || outer.date.is_some()
+        || outer.posted_by.is_some();
     Article {
         form: Form::FeedItem,
         html,
-        outer: Outer {
-            title: Some(html_text(&item.title)).filter(|t| !t.is_empty()),
-            url,
-            date: non_empty(item.date).or_else(|| non_empty(item.updated)),
-            posted_by: non_empty(item.creator),
-            tags: item
-                .categories
-                .into_iter()
-                .map(|c| html_text(&c))
-                .filter(|c| !c.is_empty())
-                .collect(),
-            present: true,
-            ..Outer::default()
-        },
+        outer: Outer { present, ..outer },
         wrapper: Vec::new(),
         name,
         warnings: Vec::new(),
+        whole_page: false,
     }
+}
+
+/// Plain text as HTML that shows it: `&`, `<` and `>` escaped, line breaks kept.
+fn escape_html(text: &str) -> String {
+    let escaped = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    format!(
+        "<p>{}</p>",
+        escaped.replace("\n\n", "</p><p>").replace('\n', "<br>")
+    )
 }
 
 /// Which item field an element of an item fills.
@@ -659,18 +862,38 @@ fn feed_items(text: &str) -> Result<Vec<Item>, (Vec<Item>, String)> {
                         } else {
                             f
                         };
-                        if path.is_empty() && atom && name == b"content" && is_xhtml(&start) {
-                            let span = match reader.read_to_end(start.to_end().name()) {
-                                Ok(span) => span,
-                                Err(e) => return Err((items, e.to_string())),
-                            };
-                            let start = usize::try_from(span.start).unwrap_or(0);
-                            let end = usize::try_from(span.end).unwrap_or(0);
-                            item.content
-                                .push_str(text.get(start..end).unwrap_or_default());
-                            continue;
+                        if path.is_empty() && name == b"guid" {
+                            item.guid_is_permalink =
+                                attribute(&start, b"isPermaLink").is_none_or(|v| v != "false");
                         }
                         if path.is_empty() && atom {
+                            let kind = TextKind::of(&start);
+                            match f {
+                                Field::Title => item.title_is_html = kind != TextKind::Text,
+                                Field::Content => item.content_is_text = kind == TextKind::Text,
+                                Field::Description => {
+                                    item.description_is_text = kind == TextKind::Text;
+                                }
+                                _ => {}
+                            }
+                            // xhtml is markup inside the element: taken as written
+                            if kind == TextKind::Xhtml
+                                && matches!(f, Field::Title | Field::Content | Field::Description)
+                            {
+                                let span = match reader.read_to_end(start.to_end().name()) {
+                                    Ok(span) => span,
+                                    Err(e) => return Err((items, e.to_string())),
+                                };
+                                let from = usize::try_from(span.start).unwrap_or(0);
+                                let to = usize::try_from(span.end).unwrap_or(0);
+                                let raw = text.get(from..to).unwrap_or_default();
+                                match f {
+                                    Field::Title => item.title.push_str(raw),
+                                    Field::Content => item.content.push_str(raw),
+                                    _ => item.description.push_str(raw),
+                                }
+                                continue;
+                            }
                             atom_attributes(item, &start, name);
                         }
                         path.push(f);
@@ -716,8 +939,22 @@ fn feed_items(text: &str) -> Result<Vec<Item>, (Vec<Item>, String)> {
     Ok(items)
 }
 
-fn is_xhtml(start: &BytesStart<'_>) -> bool {
-    attribute(start, b"type").is_some_and(|t| t == "xhtml")
+/// What an Atom text construct holds (`type="text"`, the default, `html` or `xhtml`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TextKind {
+    Text,
+    Html,
+    Xhtml,
+}
+
+impl TextKind {
+    fn of(start: &BytesStart<'_>) -> TextKind {
+        match attribute(start, b"type").as_deref() {
+            Some("html" | "text/html") => TextKind::Html,
+            Some("xhtml" | "application/xhtml+xml") => TextKind::Xhtml,
+            _ => TextKind::Text,
+        }
+    }
 }
 
 fn attribute(start: &BytesStart<'_>, key: &[u8]) -> Option<String> {

@@ -9,23 +9,23 @@
 
 use crate::metadata::{Extra, Metadata, Value};
 
-/// The fields as written: keys renamed, and a wrapper's key dropped where a renamed key
-/// took its name (a key is never written twice).
+/// The fields as written: keys renamed (a wrapper's too), and never one key twice: a
+/// wrapper's key that a field's (renamed) key took, or that an earlier key took, is dropped.
 fn written<'a>(meta: &'a Metadata, renames: &'a [(String, String)]) -> Vec<(&'a str, Value<'a>)> {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
     let fields = meta.fields();
-    let known: Vec<&str> = fields
-        .iter()
-        .filter(|(_, v)| !matches!(v, Value::Extra(_)))
-        .map(|(k, _)| renamed(k, renames))
-        .collect();
-    fields
+    let (known, extra): (Vec<_>, Vec<_>) = fields
         .into_iter()
-        .filter_map(|(key, value)| match value {
-            Value::Extra(_) if known.contains(&key) => None,
-            Value::Extra(_) => Some((key, value)),
-            _ => Some((renamed(key, renames), value)),
-        })
-        .collect()
+        .partition(|(_, v)| !matches!(v, Value::Extra(_)));
+    for (key, value) in known.into_iter().chain(extra) {
+        let key = renamed(key, renames);
+        if !seen.contains(&key) {
+            seen.push(key);
+            out.push((key, value));
+        }
+    }
+    out
 }
 
 /// `key`, or what `renames` turns it into.
@@ -232,6 +232,12 @@ fn write_toml_extra(extra: &Extra, out: &mut String) {
 
 /// A YAML number as TOML writes it (`1e3` needs no change, `.5` needs a leading zero).
 fn toml_number(literal: &str) -> String {
+    match literal {
+        ".nan" | "-.nan" | "+.nan" => return "nan".to_string(),
+        ".inf" | "+.inf" => return "inf".to_string(),
+        "-.inf" => return "-inf".to_string(),
+        _ => {}
+    }
     match literal.parse::<i64>() {
         Ok(i) => i.to_string(),
         Err(_) => literal
@@ -390,7 +396,12 @@ fn extra_matches(got: &serde_yaml::Value, extra: &Extra) -> bool {
     match extra {
         Extra::Null => got.is_null(),
         Extra::Bool(b) => got.as_bool() == Some(*b),
-        Extra::Number(n) => got.as_f64().is_some() && got.as_f64() == n.parse::<f64>().ok(),
+        Extra::Number(n) => match (got.as_f64(), n.as_str()) {
+            (Some(g), ".nan") => g.is_nan(),
+            (Some(g), ".inf") => g == f64::INFINITY,
+            (Some(g), "-.inf") => g == f64::NEG_INFINITY,
+            (g, n) => g.is_some() && g == n.parse::<f64>().ok(),
+        },
         Extra::Text(text) => got.as_str() == Some(text),
         Extra::List(items) => got.as_sequence().is_some_and(|seq| {
             seq.len() == items.len() && seq.iter().zip(items).all(|(g, w)| extra_matches(g, w))

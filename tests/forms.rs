@@ -461,7 +461,9 @@ fn files_that_hold_no_article_fail_alone_and_are_skipped_in_a_batch() {
         ("notes.md", "no saved page after it"),
         ("empty-feed.xml", "a feed with no items"),
         ("menu.html", "no article in it"),
-        ("category.html", "a listing of 2 posts"),
+        ("category.html", "the site's archive"),
+        ("listing.html", "a listing of 2 posts"),
+        ("404.html", "the site's 404"),
     ];
     for (file, why) in cases {
         let path = format!("fixtures/not-pages/{file}");
@@ -482,7 +484,7 @@ fn files_that_hold_no_article_fail_alone_and_are_skipped_in_a_batch() {
         .success()
         .stderr(
             predicate::str::contains("skipped: fixtures/not-pages/menu.html: not a CDT page")
-                .and(predicate::str::contains("5 skipped")),
+                .and(predicate::str::contains("7 skipped")),
         );
     assert!(tree(&out).is_empty(), "nothing is written");
     let lines: Vec<serde_json::Value> = fs::read_to_string(&report)
@@ -500,7 +502,7 @@ fn files_that_hold_no_article_fail_alone_and_are_skipped_in_a_batch() {
                 .is_some_and(|r| r.starts_with("not a CDT page ("))
         );
     }
-    assert_eq!(summary["summary"]["not_pages"], 5);
+    assert_eq!(summary["summary"]["not_pages"], 7);
 }
 
 #[test]
@@ -694,4 +696,273 @@ fn feed_item_names_from_content_are_safe() {
         assert!(out.join(name).starts_with(&out));
     }
     assert_eq!(names.len(), 6, "{names:?}");
+}
+
+// ---------------------------------------------------------------- variants and hostile forms
+
+/// The whole-page fixture with its entry content replaced, and `sidebar` added to the sidebar.
+fn whole_page_with(content: &str, sidebar: &str) -> String {
+    let page = fs::read_to_string("fixtures/forms/from-pages/full-page/714996.html").expect("page");
+    let start = page
+        .find("<div class=\"post-content entry-content\">")
+        .expect("content");
+    let open_end = start + page[start..].find('>').expect(">") + 1;
+    let close = open_end + page[open_end..].find("\n\t</div>").expect("end");
+    let page = format!("{}\n{content}{}", &page[..open_end], &page[close..]);
+    page.replace(
+        "<aside id=\"secondary\" class=\"widget-area\">",
+        &format!("<aside id=\"secondary\" class=\"widget-area\">{sidebar}"),
+    )
+}
+
+fn convert_text(text: &str) -> Result<cdt2md::Converted, cdt2md::PageError> {
+    cdt2md::convert(text.as_bytes(), &cdt2md::Options::default())
+}
+
+#[test]
+fn the_old_sites_lines_go_from_a_whole_page_too() {
+    let post: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string("fixtures/forms/wpjson/245000.json").expect("post"),
+    )
+    .expect("JSON");
+    let content = post["content"].as_str().expect("content");
+    // a long sidebar after the article: the page's end is far from the article's
+    let sidebar = "<ul>".to_string()
+        + &"<li><a href=\"https://chinadigitaltimes.net/chinese/1.html\">一篇近期的文章的标题</a></li>".repeat(150)
+        + "</ul>";
+    let converted = convert_text(&whole_page_with(content, &sidebar)).expect("converts");
+    assert!(converted.metadata.aggregated);
+    for junk in ["自动聚合", "订阅数字时代", "docs.google", "一篇近期的文章"] {
+        assert!(!converted.markdown.contains(junk), "{junk}");
+    }
+    let json = convert_all("fixtures/forms/wpjson/245000.json");
+    assert_eq!(
+        body(&converted.markdown),
+        body(&article(&json, None).markdown)
+    );
+}
+
+#[test]
+fn a_whole_page_is_found_whatever_its_theme_adds() {
+    let article_text = "<p>正文第一段。</p><p>正文第二段。</p>";
+    // a summary above the text in the same article, and a widget of class post-content
+    let two = whole_page_with(
+        &format!(
+            "</div><div class=\"entry-summary entry-content\"><p>摘要。</p></div><div class=\"entry-content\">{article_text}"
+        ),
+        "<div class=\"post-content\"><p>侧栏里的文章</p></div>",
+    );
+    let converted = convert_text(&two).expect("one article");
+    assert_eq!(converted.form, cdt2md::Form::FullPage);
+    assert!(body(&converted.markdown).contains("正文第二段。"));
+    assert!(!converted.markdown.contains("侧栏里的文章"));
+    // a page saved from its <head> on, with no doctype
+    let page = whole_page_with(article_text, "");
+    let head_first = &page[page.find("<head>").expect("head")..];
+    let converted = convert_text(head_first).expect("converts");
+    assert_eq!(converted.form, cdt2md::Form::FullPage);
+    assert_eq!(
+        body(&converted.markdown),
+        "\n正文第一段。\n\n正文第二段。\n"
+    );
+    // saved with `curl -i`: the response's headers first
+    let curl = format!("HTTP/2 200\r\ncontent-type: text/html; charset=UTF-8\r\n\r\n{page}");
+    assert_eq!(
+        convert_text(&curl).expect("converts").form,
+        cdt2md::Form::FullPage
+    );
+}
+
+#[test]
+fn empty_and_damaged_posts_and_items_are_no_articles() {
+    for (text, why) in [
+        (r#"{"content": ""}"#, "not a WordPress post"),
+        (r#"{"content":"<p>只有内容</p>"}"#, "not a WordPress post"),
+        (
+            "<rss version=\"2.0\"><channel><item><title></title><description></description></item></channel></rss>",
+            "no item is an article",
+        ),
+    ] {
+        match convert_text(text) {
+            Err(cdt2md::PageError::NotAPage(got)) => assert!(got.contains(why), "{text}: {got}"),
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+    // a page of /wp/v2/posts cut short is damaged, not a non-page
+    let cut = r#"[{"id":1,"title":"t","content":"<p>x</p>"},{"id":2,"#;
+    assert!(matches!(
+        convert_text(cut),
+        Err(cdt2md::PageError::BrokenJson(_))
+    ));
+    // an array's entries that are no posts are said, and the posts convert
+    let mixed = r#"[42, {"id":1,"title":"T","link":"https://x.net/chinese/1.html","content":"<p>x</p>"}, null]"#;
+    let document =
+        cdt2md::convert_all(mixed.as_bytes(), &cdt2md::Options::default()).expect("a post");
+    assert_eq!(document.articles.len(), 1);
+    assert_eq!(document.dropped.len(), 2, "{:?}", document.dropped);
+}
+
+#[test]
+fn wrappers_keep_their_values_as_their_site_reads_them() {
+    let page = "[T](https://x.net/chinese/1.html)\n------\n\n<p>x</p>\n";
+    let yaml = format!(
+        "---\nlayout: post\nbase: &base\n  lang: zh\n<<: *base\nflag: yes\nquoted: \"no\"\nbig: 12345678901234567890123\nnested:\n  a:\n    b: [1, {{c: d}}]\n---\n{page}"
+    );
+    let converted = convert_text(&yaml).expect("converts");
+    let keys = front_matter(&converted.markdown);
+    assert_eq!(keys.get("layout").and_then(|v| v.as_str()), Some("post"));
+    assert_eq!(
+        keys.get("lang").and_then(|v| v.as_str()),
+        Some("zh"),
+        "merged"
+    );
+    assert_eq!(
+        keys.get("flag").and_then(|v| v.as_bool()),
+        Some(true),
+        "YAML 1.1's yes"
+    );
+    assert_eq!(keys.get("quoted").and_then(|v| v.as_str()), Some("no"));
+    assert_eq!(
+        keys.get("nested"),
+        Some(&serde_yaml::from_str::<serde_yaml::Value>("{a: {b: [1, {c: d}]}}").expect("YAML"))
+    );
+    assert!(
+        converted.warnings.iter().any(|w| w.contains("big")),
+        "{:?}",
+        converted.warnings
+    );
+    let toml_post =
+        format!("+++\ntitle = \"T\"\n[params.deep]\nx = 1\n[[items]]\nname = \"a\"\n+++\n{page}");
+    let keys = front_matter(&convert_text(&toml_post).expect("converts").markdown);
+    assert_eq!(
+        keys.get("params"),
+        Some(&serde_yaml::from_str::<serde_yaml::Value>("{deep: {x: 1}}").expect("YAML"))
+    );
+    // a wrapper around a whole saved page: the page's article, not its chrome
+    let whole = format!(
+        "---\nlayout: post\n---\n{}",
+        whole_page_with("<p>整页正文</p>", "")
+    );
+    let converted = convert_text(&whole).expect("converts");
+    assert_eq!(converted.form, cdt2md::Form::Wrapped);
+    assert_eq!(body(&converted.markdown), "\n整页正文\n");
+    // a Markdown post that starts with a tag is no saved page
+    let markdown_post =
+        "---\nlayout: post\ntitle: My trip\n---\n<img src=\"a.jpg\">\n\nSome **markdown** text.\n";
+    assert!(matches!(
+        convert_text(markdown_post),
+        Err(cdt2md::PageError::NotAPage(_))
+    ));
+    // --rename-key renames a wrapper's key as well
+    let options = cdt2md::Options {
+        rename_keys: vec![("layout".to_string(), "template".to_string())],
+        ..cdt2md::Options::default()
+    };
+    let renamed = cdt2md::convert(yaml.as_bytes(), &options).expect("converts");
+    let keys = front_matter(&renamed.markdown);
+    assert!(keys.contains_key("template") && !keys.contains_key("layout"));
+}
+
+#[test]
+fn feed_text_is_read_as_its_type_says() {
+    let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom"><entry><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">X <b>粗体</b> 标题</div></title><link href="https://x.net/chinese/9.html"/><summary type="text">Only summary &lt;not html&gt;</summary></entry></feed>"#;
+    let entry = convert_text(atom).expect("converts");
+    assert_eq!(entry.metadata.title.as_deref(), Some("X 粗体 标题"));
+    assert!(body(&entry.markdown).contains("Only summary \\<not html>"));
+    // an RSS title is plain text: decoded once, by XML
+    let rss = r#"<rss version="2.0"><channel><item><title>HTML 中 &lt;script&gt; 的 &amp;amp; 用法</title><guid>https://x.net/chinese/10.html</guid><description>&lt;p&gt;正文&lt;/p&gt;</description></item></channel></rss>"#;
+    let item = convert_text(rss).expect("converts");
+    assert_eq!(
+        item.metadata.title.as_deref(),
+        Some("HTML 中 <script> 的 &amp; 用法")
+    );
+    // a guid that is a permalink is the item's address when it has no link
+    assert_eq!(
+        item.metadata.url.as_deref(),
+        Some("https://x.net/chinese/10.html")
+    );
+}
+
+#[test]
+fn many_tag_links_on_a_whole_page_stay_linear() {
+    let page = fs::read_to_string("fixtures/forms/from-pages/full-page/714996.html").expect("page");
+    let tags: String = (0..40_000)
+        .map(|i| format!("<a href=\"/t/{i}\" rel=\"tag\">标签{i}</a>"))
+        .collect();
+    let page = page.replace("标签：", &format!("标签：{tags}"));
+    let start = std::time::Instant::now();
+    let converted = convert_text(&page).expect("converts");
+    assert!(converted.metadata.tags.len() > 40_000);
+    assert!(start.elapsed().as_secs() < 3, "{:?}", start.elapsed());
+}
+
+#[test]
+fn batch_clashes_of_forms_are_settled_by_what_is_on_disk() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("in");
+    fs::create_dir_all(&input).expect("mkdir");
+    let feed = fs::read_to_string("fixtures/forms/from-pages/feed/feed.xml").expect("feed");
+    fs::write(input.join("feed.xml"), &feed).expect("write");
+    fs::write(
+        input.join("feed.rss"),
+        feed.replace("【立此存照】", "【改过】"),
+    )
+    .expect("write");
+    // files with no extension: a post and a page (wget's names)
+    fs::copy("fixtures/forms/wpjson/692891.json", input.join("692891")).expect("copy");
+    fs::copy("fixtures/pages/399702.html", input.join("399702.html.1")).expect("copy");
+    fs::copy(
+        "fixtures/forms/from-pages/full-page/714996.html",
+        input.join("index.html?p=714996"),
+    )
+    .expect("copy");
+    let mut runs = Vec::new();
+    for jobs in ["1", "4"] {
+        let out = dir.path().join(format!("out{jobs}"));
+        cdt2md()
+            .arg(&input)
+            .arg("-o")
+            .arg(&out)
+            .args(["-j", jobs])
+            .assert()
+            .code(1)
+            .stderr(
+                predicate::str::contains("feed.rss").and(predicate::str::contains(
+                    "feed.xml also writes its articles into",
+                )),
+            );
+        runs.push(tree(&out));
+    }
+    assert_eq!(runs[0], runs[1], "-j decides nothing");
+    let names: Vec<String> = runs[0]
+        .keys()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    for want in [
+        "692891.md",
+        "399702.html.1.md",
+        "index.html?p=714996.md",
+        "feed/399702.md",
+    ] {
+        assert!(names.contains(&want.to_string()), "{want}: {names:?}");
+    }
+    assert!(!String::from_utf8_lossy(&runs[0][Path::new("feed/399702.md")]).contains("【改过】"));
+    // and the wget names are not orphans of their own
+    cdt2md()
+        .arg(&input)
+        .arg("-o")
+        .arg(dir.path().join("out1"))
+        .args(["--exclude", "feed.rss", "--check"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_piped_feed_of_several_items_says_what_to_do() {
+    let feed = fs::read("fixtures/forms/from-pages/feed/feed.xml").expect("feed");
+    cdt2md()
+        .write_stdin(feed)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("save it to a file"));
 }

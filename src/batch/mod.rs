@@ -233,6 +233,9 @@ enum Kind {
 }
 
 fn kind_of(path: &Path) -> Kind {
+    if wget_name(path).is_some() {
+        return Kind::Html;
+    }
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase());
@@ -439,6 +442,7 @@ fn is_saved_beside_a_page(dir: &Path) -> bool {
     };
     ["html", "htm", "xhtml", "shtml", "mhtml"]
         .iter()
+        .flat_map(|ext| [ext.to_string(), ext.to_ascii_uppercase()])
         .any(|ext| dir.with_file_name(format!("{stem}.{ext}")).is_file())
 }
 
@@ -528,9 +532,36 @@ pub fn read_up_to(reader: impl Read, limit: u64) -> io::Result<Result<Vec<u8>, P
     })
 }
 
-/// The output file for an input found at `relative`.
+/// The output file for an input found at `relative`: its extension replaced by `.md`, or for
+/// a name wget made (`index.html?p=714996`, `714996.html.1`), the whole name and `.md`, so
+/// that two of them never share one output.
 pub fn output_path(output: &Path, relative: &Path) -> PathBuf {
+    if wget_name(relative).is_some() {
+        let mut name = relative.file_name().unwrap_or_default().to_os_string();
+        name.push(".md");
+        return output.join(relative).with_file_name(name);
+    }
     output.join(relative).with_extension("md")
+}
+
+/// A page name as wget writes it: a query kept in the name (`index.html?p=714996`) or a
+/// number added to a name already taken (`714996.html.1`). The part that is the page's name.
+fn wget_name(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    let lower = name.to_ascii_lowercase();
+    for ext in [".html", ".htm"] {
+        let Some(at) = lower.find(ext) else {
+            continue;
+        };
+        let rest = &lower[at + ext.len()..];
+        let numbered = rest
+            .strip_prefix('.')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if rest.starts_with('?') || numbered {
+            return Some(name[..at + ext.len()].to_string());
+        }
+    }
+    None
 }
 
 /// Pages above this size convert one at a time. Memory, not time, is what they cost: the DOM
@@ -632,6 +663,28 @@ fn commit(
         output,
     } = converted;
     let collection = document.collection;
+    if collection && let Some(other) = collection_rival(roots, job) {
+        let folder = output.with_extension("");
+        let why = format!(
+            "{} also writes its articles into {}; not overwriting them",
+            other.display(),
+            folder.display()
+        );
+        let mut failed = failure(&job.path, Some(&folder), why);
+        failed.bytes_in = size;
+        return vec![failed];
+    }
+    let folder = output.with_extension("");
+    if collection && folder.is_file() {
+        let why = format!(
+            "cannot write its articles into {}: a file of that name is there (the feed itself, \
+             when OUT is the folder it is in); choose another -o",
+            folder.display()
+        );
+        let mut failed = failure(&job.path, Some(&folder), why);
+        failed.bytes_in = size;
+        return vec![failed];
+    }
     let targets: Vec<Result<PathBuf, String>> = match claims {
         None => targets(job, &output, &document)
             .into_iter()
@@ -655,7 +708,8 @@ fn commit(
             .collect(),
     };
     // a mirrored name may be another input's too; a name from the article was settled above
-    let rivals = (!collection && config.naming == Naming::Mirror).then_some(roots);
+    let rivals = (!collection && config.naming == Naming::Mirror && wget_name(&job.path).is_none())
+        .then_some(roots);
     let mut outcomes: Vec<Outcome> = document
         .articles
         .into_iter()
@@ -881,16 +935,10 @@ const PRIORITY: [&str; 12] = [
 /// An input page that takes the same output as `job` and comes first: the same name with a
 /// stronger extension in the same folder, or the same path under an earlier input.
 fn rival(roots: &[Root], job: &Job) -> Option<PathBuf> {
-    let own = job
-        .path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .and_then(|e| PRIORITY.iter().position(|p| *p == e))
-        .unwrap_or(PRIORITY.len());
-    let same_folder = PRIORITY[..own]
+    let same_folder = PRIORITY[..own_rank(&job.path)]
         .iter()
         .map(|ext| job.path.with_extension(ext))
-        .find(|candidate| is_input_page(candidate));
+        .find(|candidate| *candidate != job.path && is_input_page(candidate));
     if same_folder.is_some() {
         return same_folder;
     }
@@ -907,6 +955,51 @@ fn rival(roots: &[Root], job: &Job) -> Option<PathBuf> {
                 .then(|| earlier.path.clone())
         }
     })
+}
+
+/// Where a file's extension stands in [`PRIORITY`] (no extension is the `""` there).
+fn own_rank(path: &Path) -> usize {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    PRIORITY
+        .iter()
+        .position(|p| *p == ext)
+        .unwrap_or(PRIORITY.len())
+}
+
+/// For a feed or JSON array: another one that would write into the same folder and comes
+/// first (a stronger extension beside it, or the same name under an earlier input).
+fn collection_rival(roots: &[Root], job: &Job) -> Option<PathBuf> {
+    let is_collection = |p: &Path| p.is_file() && file_is_collection(p);
+    let same_folder = PRIORITY[..own_rank(&job.path)]
+        .iter()
+        .map(|ext| job.path.with_extension(ext))
+        .find(|candidate| *candidate != job.path && is_collection(candidate));
+    if same_folder.is_some() {
+        return same_folder;
+    }
+    roots[..job.root].iter().find_map(|earlier| {
+        if earlier.is_dir {
+            PRIORITY
+                .iter()
+                .map(|ext| earlier.path.join(&job.relative).with_extension(ext))
+                .find(|candidate| is_collection(candidate))
+        } else {
+            let same = earlier.path.file_stem() == job.path.file_stem();
+            (same && is_collection(&earlier.path)).then(|| earlier.path.clone())
+        }
+    })
+}
+
+fn file_is_collection(path: &Path) -> bool {
+    let mut head = [0u8; 4096];
+    let Ok(mut file) = fs::File::open(path) else {
+        return false;
+    };
+    let filled = file.read(&mut head).unwrap_or(0);
+    form::looks_like_collection(&head[..filled])
 }
 
 /// Whether `path` exists and is a page this tool would convert.
@@ -1181,6 +1274,15 @@ fn collection_stems(path: &Path, limit: u64) -> Vec<String> {
 }
 
 fn has_input(roots: &[Root], relative: &Path, output: &Path) -> bool {
+    // `index.html?p=714996.md` is the output of `index.html?p=714996`
+    let unmarked = relative.with_extension("");
+    if wget_name(&unmarked).is_some()
+        && roots
+            .iter()
+            .any(|r| r.is_dir && r.path.join(&unmarked).is_file())
+    {
+        return true;
+    }
     let key = relative.with_extension("");
     roots.iter().any(|root| {
         if root.is_dir {
@@ -1226,6 +1328,18 @@ mod tests {
         assert_eq!(kind_of(Path::new("feed")), Kind::MaybePage);
         assert_eq!(kind_of(Path::new("692810.json")), Kind::MaybePage);
         assert_eq!(kind_of(Path::new("feed.xml")), Kind::MaybePage);
+        // wget's names: a query kept, a number added
+        assert_eq!(kind_of(Path::new("index.html?p=714996")), Kind::Html);
+        assert_eq!(kind_of(Path::new("714996.html.1")), Kind::Html);
+        assert_eq!(kind_of(Path::new("714996.html.bak")), Kind::Other);
+        assert_eq!(
+            output_path(Path::new("out"), Path::new("a/index.html?p=7")),
+            PathBuf::from("out/a/index.html?p=7.md")
+        );
+        assert_eq!(
+            output_path(Path::new("out"), Path::new("7.html.1")),
+            PathBuf::from("out/7.html.1.md")
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub(crate) fn sanitise(raw: &str) -> String {
         .chars()
         .map(|c| match c {
             '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
-            c if c.is_control() => '_',
+            c if c.is_control() || is_bidi_control(c) => '_',
             c => c,
         })
         .collect();
@@ -27,9 +27,17 @@ pub(crate) fn sanitise(raw: &str) -> String {
         name = "item".to_string();
     }
     if is_reserved_on_windows(&name) {
-        name.push('_');
+        // Windows reserves the device name before any dot: `nul.txt` too
+        let at = name.find('.').unwrap_or(name.len());
+        name.insert(at, '_');
     }
     name
+}
+
+/// Characters that reorder the text around them (U+202E before `gpj.exe` shows it as
+/// `exe.jpg`): never in a file name.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Bytes kept free for a `-NNN` suffix.
@@ -102,7 +110,9 @@ mod tests {
         assert_eq!(sanitise("a/b\\c:d"), "a_b_c_d");
         assert_eq!(sanitise("line\nbreak\u{0}"), "line_break_");
         assert_eq!(sanitise("CON"), "CON_");
-        assert_eq!(sanitise("com1.txt"), "com1.txt_");
+        assert_eq!(sanitise("com1.txt"), "com1_.txt");
+        assert_eq!(sanitise("nul.txt"), "nul_.txt");
+        assert_eq!(sanitise("a\u{202e}gpj.exe"), "a_gpj.exe");
         assert_eq!(sanitise("  中文标题 . "), "中文标题");
         let long = "长".repeat(200);
         let name = sanitise(&long);

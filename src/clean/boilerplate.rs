@@ -20,12 +20,19 @@ pub(crate) struct Found {
     pub aggregated: bool,
 }
 
-/// Removes the site's lines below `body`; `html` is the page's text, for the cheap test.
-pub(crate) fn remove(body: &Handle, html: &str) -> Found {
+/// Removes the site's lines below `body`; `html` is the page's text, for the cheap test. In
+/// a whole saved page the article ends long before the page does (sidebar, footer), so all of
+/// it is searched then.
+pub(crate) fn remove(body: &Handle, html: &str, whole_page: bool) -> Found {
     let mut doomed = tail_lines(body, html);
     let mut found = Found::default();
     let bytes = html.as_bytes();
-    let tail = &bytes[bytes.len().saturating_sub(ERA_REGION)..];
+    let from = if whole_page {
+        0
+    } else {
+        bytes.len().saturating_sub(ERA_REGION)
+    };
+    let tail = &bytes[from..];
     if ERA_FINDERS.iter().any(|finder| finder.find(tail).is_some()) {
         found = era_lines(body, &mut doomed);
     }
@@ -202,7 +209,7 @@ mod tests {
     fn cleaned(html: &str) -> (String, Found) {
         let doc = parse_html(html);
         let body = dom::body(&doc);
-        let found = remove(&body, html);
+        let found = remove(&body, html, false);
         (dom::text_content(&body), found)
     }
 

@@ -31,8 +31,13 @@ pub(crate) use boilerplate::Found;
 /// Removes junk below `body` and resolves stand-ins; `html` is the page's text, searched
 /// before any walk for the site's lines. Loss the reader should know about (an image that
 /// could not be kept) is reported in `warnings`.
-pub(crate) fn clean(body: &Handle, html: &str, warnings: &mut Vec<String>) -> Found {
-    let found = boilerplate::remove(body, html);
+pub(crate) fn clean(
+    body: &Handle,
+    html: &str,
+    whole_page: bool,
+    warnings: &mut Vec<String>,
+) -> Found {
+    let found = boilerplate::remove(body, html, whole_page);
     let mut cleaner = Cleaner {
         warnings,
         body: body.clone(),
@@ -679,7 +684,7 @@ mod tests {
         let doc = parse_html(html);
         let body = dom::body(&doc);
         let mut warnings = Vec::new();
-        clean(&body, html, &mut warnings);
+        clean(&body, html, false, &mut warnings);
         (outline(&body), warnings)
     }
 

@@ -443,8 +443,12 @@ fn run_single(args: &Args, options: Options) -> ExitCode {
     let converted = match result {
         Ok(converted) => converted,
         Err(crate::PageError::SeveralArticles(n)) => {
+            let how = match source {
+                Source::Stdin => "save it to a file and convert that with -o OUT",
+                Source::File(_) => "add -o OUT",
+            };
             return usage_error(&format!(
-                "{name}: holds {n} articles (a feed or a JSON array): add -o OUT to write one file for each"
+                "{name}: holds {n} articles (a feed or a JSON array): {how} to write one file for each"
             ));
         }
         Err(err) => {

@@ -117,18 +117,110 @@ pub(crate) enum NoArticle {
     NoContent,
     /// Several posts: an index, category, tag or search page.
     Listing(usize),
+    /// A page the site's theme marks as no article (its `<body>` class): which kind.
+    SitePage(&'static str),
+    /// The site's menus, sidebar and footer, and no article's content among them.
+    OnlyChrome,
+}
+
+/// What a whole document is not, by WordPress's `<body>` classes and its `<article>`s: the
+/// site's home, archive, search or 404 page, or a page listing several posts. `None` for an
+/// article's page, and for a document that says neither.
+pub(crate) fn not_an_article(document: &Handle) -> Option<NoArticle> {
+    let body = dom::find_descendant(document, |n| dom::is_tag(n, &local_name!("body")))?;
+    if let Some(kind) = site_page_kind(&body) {
+        return Some(NoArticle::SitePage(kind));
+    }
+    if has_site_chrome(&body)
+        && dom::find_descendant(&body, |n| {
+            dom::has_class(n, "entry-content") || dom::has_class(n, "post-content")
+        })
+        .is_none()
+    {
+        return Some(NoArticle::OnlyChrome);
+    }
+    let mut articles = 0;
+    dom::for_each_descendant(&body, |n| {
+        if dom::is_tag(n, &local_name!("article")) && !in_chrome(n) && !is_comment(n) {
+            articles += 1;
+            return Walk::Skip;
+        }
+        Walk::Continue
+    });
+    (articles > 1).then_some(NoArticle::Listing(articles))
+}
+
+fn site_page_kind(body: &Handle) -> Option<&'static str> {
+    let class = dom::attr_string(body, "class")?;
+    let tokens: Vec<&str> = class.split_ascii_whitespace().collect();
+    if tokens
+        .iter()
+        .any(|t| matches!(*t, "single" | "single-post" | "page"))
+    {
+        return None;
+    }
+    tokens.iter().find_map(|t| match *t {
+        "error404" => Some("404 (not found)"),
+        "search" | "search-results" | "search-no-results" => Some("search"),
+        "home" | "blog" => Some("home"),
+        "archive" | "category" | "tag" | "author" | "date" | "tax" => {
+            Some("archive (category, tag, author or date)")
+        }
+        _ => None,
+    })
+}
+
+/// Whether the page has a WordPress theme's header, sidebar or footer.
+fn has_site_chrome(body: &Handle) -> bool {
+    dom::find_descendant(body, |n| {
+        ["site-header", "site-footer", "widget-area"]
+            .iter()
+            .any(|c| dom::has_class(n, c))
+            || dom::attr(n, "id")
+                .is_some_and(|id| matches!(&*id, "masthead" | "colophon" | "secondary"))
+    })
+    .is_some()
+}
+
+/// Whether `node` sits in the site's sidebar, navigation, header or footer.
+fn in_chrome(node: &Handle) -> bool {
+    ancestor(node, |a| {
+        matches!(
+            dom::tag(a),
+            Some(&local_name!("aside") | &local_name!("nav"))
+        ) || [
+            "sidebar",
+            "widget-area",
+            "site-footer",
+            "site-header",
+            "widget",
+        ]
+        .iter()
+        .any(|c| dom::has_class(a, c))
+            || dom::attr(a, "id")
+                .is_some_and(|id| matches!(&*id, "secondary" | "sidebar" | "colophon" | "masthead"))
+    })
+    .is_some()
+}
+
+fn is_comment(node: &Handle) -> bool {
+    dom::has_class(node, "comment-body")
+        || dom::has_class(node, "comment")
+        || ancestor(node, |a| {
+            dom::has_class(a, "comments-area")
+                || dom::attr(a, "id").is_some_and(|id| &*id == "comments")
+        })
+        .is_some()
 }
 
 /// Finds the article of a whole saved page: the one `<article>` (or, lacking one, the one
 /// element) holding an `entry-content`, and reads its header, its entry footer and the
 /// document's `<head>`.
 pub(crate) fn full_page(document: &Handle) -> Result<FullPage, NoArticle> {
-    let contents = entry_contents(document);
-    let content = match contents.as_slice() {
-        [] => return Err(NoArticle::NoContent),
-        [one] => one.clone(),
-        many => return Err(NoArticle::Listing(many.len())),
-    };
+    if let Some(not) = not_an_article(document) {
+        return Err(not);
+    }
+    let content = the_entry_content(document)?;
     let article = ancestor(&content, |n| dom::is_tag(n, &local_name!("article")))
         .unwrap_or_else(|| dom::body(document));
     let head = head_meta(document);
@@ -144,27 +236,52 @@ pub(crate) fn full_page(document: &Handle) -> Result<FullPage, NoArticle> {
         date: date_under_title(&article, &content),
         categories,
         tags,
-        present: true,
         ..Outer::default()
     };
     take_content_terms(&content, &mut outer);
+    outer.present = outer.title.is_some() || outer.url.is_some() || outer.archived.is_some();
     Ok(FullPage { content, outer })
 }
 
-/// The elements of class `entry-content` (or `post-content`), outermost only.
-fn entry_contents(document: &Handle) -> Vec<Handle> {
+/// The article's body: the one `entry-content` (or `post-content`) outside the sidebar,
+/// navigation and comments. Several of them in several `<article>`s make a listing; several in
+/// one article (a summary above the text) give the one that is not a summary, else the
+/// longest.
+fn the_entry_content(document: &Handle) -> Result<Handle, NoArticle> {
     let mut found = Vec::new();
     dom::for_each_descendant(document, |n| {
         if dom::tag(n).is_none() {
             return Walk::Skip;
         }
         if dom::has_class(n, "entry-content") || dom::has_class(n, "post-content") {
-            found.push(n.clone());
+            if !in_chrome(n) && !is_comment(n) {
+                found.push(n.clone());
+            }
             return Walk::Skip;
         }
         Walk::Continue
     });
-    found
+    let articles: Vec<Option<Handle>> = found
+        .iter()
+        .map(|c| ancestor(c, |n| dom::is_tag(n, &local_name!("article"))))
+        .collect();
+    let distinct = articles.iter().enumerate().filter(|(i, a)| {
+        !articles[..*i].iter().any(|b| match (a, b) {
+            (Some(a), Some(b)) => std::rc::Rc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        })
+    });
+    let count = distinct.count();
+    if count > 1 {
+        return Err(NoArticle::Listing(count));
+    }
+    let best = found
+        .iter()
+        .filter(|c| !dom::has_class(c, "entry-summary"))
+        .max_by_key(|c| dom::text_content(c).len())
+        .or_else(|| found.iter().max_by_key(|c| dom::text_content(c).len()));
+    best.cloned().ok_or(NoArticle::NoContent)
 }
 
 fn ancestor(node: &Handle, pred: impl Fn(&Handle) -> bool) -> Option<Handle> {
@@ -229,8 +346,9 @@ fn take_content_terms(content: &Handle, outer: &mut Outer) {
             } else {
                 &mut outer.tags
             };
+            let mut seen: std::collections::HashSet<String> = into.iter().cloned().collect();
             for term in found {
-                if !into.contains(&term) {
+                if seen.insert(term.clone()) {
                     into.push(term);
                 }
             }
@@ -260,6 +378,8 @@ fn entry_terms(article: &Handle, content: &Handle) -> (Vec<String>, Vec<String>)
 
 fn terms_in(region: &Handle, content: &Handle) -> (Vec<String>, Vec<String>) {
     let (mut categories, mut tags) = (Vec::new(), Vec::new());
+    // a set beside each list: a page may carry tens of thousands of tag links
+    let mut seen: std::collections::HashSet<(bool, String)> = std::collections::HashSet::new();
     let mut label: Option<bool> = None;
     dom::for_each_descendant(region, |n| {
         if std::rc::Rc::ptr_eq(n, content) || is_entry_header(n) {
@@ -282,9 +402,9 @@ fn terms_in(region: &Handle, content: &Handle) -> (Vec<String>, Vec<String>) {
                 let is_tag = !is_category
                     && (rel.contains(&"tag") || (rel.is_empty() && label == Some(false)));
                 let text = clean_value(&dom::text_content(n));
-                if !text.is_empty() && is_category && !categories.contains(&text) {
+                if !text.is_empty() && is_category && seen.insert((true, text.clone())) {
                     categories.push(text);
-                } else if !text.is_empty() && is_tag && !tags.contains(&text) {
+                } else if !text.is_empty() && is_tag && seen.insert((false, text.clone())) {
                     tags.push(text);
                 }
                 return Walk::Skip;
