@@ -83,7 +83,16 @@ pub struct Document {
 pub fn convert(bytes: &[u8], options: &Options) -> Result<Converted, PageError> {
     let mut document = convert_all(bytes, options)?;
     match document.articles.len() {
-        1 => Ok(document.articles.remove(0)),
+        1 => {
+            let mut article = document.articles.remove(0);
+            article.warnings.extend(
+                document
+                    .dropped
+                    .into_iter()
+                    .map(|why| format!("left out: {why}")),
+            );
+            Ok(article)
+        }
         n => Err(PageError::SeveralArticles(n)),
     }
 }

@@ -657,11 +657,12 @@ fn commit(
     claims: Option<&mut naming::Claims>,
 ) -> Vec<Outcome> {
     let Ready {
-        document,
+        mut document,
         size,
         start,
         output,
     } = converted;
+    let dropped = std::mem::take(&mut document.dropped);
     let collection = document.collection;
     if collection && let Some(other) = collection_rival(roots, job) {
         let folder = output.with_extension("");
@@ -726,6 +727,11 @@ fn commit(
         first.bytes_in = size;
         first.ms = thousandths(start.elapsed().as_secs_f64() * 1000.0);
     }
+    outcomes.extend(
+        dropped
+            .into_iter()
+            .map(|why| skipped(job, 0, Some(format!("an entry of it: {why}")))),
+    );
     outcomes
 }
 
