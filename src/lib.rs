@@ -37,6 +37,7 @@ pub mod page;
 #[doc(hidden)]
 pub mod parse;
 mod profile;
+mod scan;
 mod url;
 
 pub use convert::{Converted, Document, FrontMatter, ImageUrls, Options, convert, convert_all};

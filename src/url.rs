@@ -61,6 +61,16 @@ pub fn is_data(url: &str) -> bool {
 /// A file a browser saved beside the page ("Webpage, Complete" writes `NNN_files/`): a
 /// relative path into a folder named `…_files`. Its path without a leading `./`.
 pub fn saved_beside(href: &str) -> Option<&str> {
+    // nearly every URL is not one: a quick look for `_files/` before any parsing
+    let bytes = href.as_bytes();
+    let marked = memchr::memchr_iter(b'_', bytes).any(|at| {
+        bytes
+            .get(at..at + 7)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"_files/"))
+    });
+    if !marked {
+        return None;
+    }
     let href = href.trim();
     if scheme(href).is_some() || href.starts_with(['/', '#', '?']) {
         return None;

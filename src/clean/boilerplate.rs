@@ -11,7 +11,10 @@
 use html5ever::local_name;
 use markup5ever_rcdom::Handle;
 
+use std::sync::LazyLock;
+
 use crate::dom::{self, Walk};
+use crate::scan::Phrases;
 
 /// What was found besides plain junk.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -26,14 +29,8 @@ pub(crate) struct Found {
 pub(crate) fn remove(body: &Handle, html: &str, whole_page: bool) -> Found {
     let mut doomed = tail_lines(body, html);
     let mut found = Found::default();
-    let bytes = html.as_bytes();
-    let from = if whole_page {
-        0
-    } else {
-        bytes.len().saturating_sub(ERA_REGION)
-    };
-    let tail = &bytes[from..];
-    if ERA_FINDERS.iter().any(|finder| finder.find(tail).is_some()) {
+    let region = if whole_page { usize::MAX } else { ERA_REGION };
+    if ERA_PHRASES.in_tail(html, region) {
         found = era_lines(body, &mut doomed);
     }
     dom::detach_all(&doomed);
@@ -50,8 +47,9 @@ const TAIL_STARTS: [&str; 5] = [
 ];
 
 fn tail_lines(body: &Handle, html: &str) -> Vec<Handle> {
+    static BESTWEBSOFT: LazyLock<Phrases> = LazyLock::new(|| Phrases::new(&["BestWebSoft"]));
     // BestWebSoft's line may start with anything; only then is every candidate read in full.
-    let any_start = html.contains("BestWebSoft");
+    let any_start = BESTWEBSOFT.in_tail(html, usize::MAX);
     let mut doomed = Vec::new();
     for node in dom::tail_blocks(body) {
         let start = dom::text_prefix(&node, 32);
@@ -82,17 +80,10 @@ fn is_feed_line(text: &str) -> bool {
 }
 
 /// How much of the end of a page the old site's phrases are looked for in: their block of
-/// lines is well under 2 KB.
-const ERA_REGION: usize = 8 * 1024;
+/// lines is well under 2 KB in every post sampled.
+const ERA_REGION: usize = 4 * 1024;
 
-/// Built once: a finder costs more to set up than to run over a page's end.
-static ERA_FINDERS: std::sync::LazyLock<Vec<memchr::memmem::Finder<'static>>> =
-    std::sync::LazyLock::new(|| {
-        ERA_MARKERS
-            .iter()
-            .map(|m| memchr::memmem::Finder::new(m.as_bytes()))
-            .collect()
-    });
+static ERA_PHRASES: LazyLock<Phrases> = LazyLock::new(|| Phrases::new(&ERA_MARKERS));
 
 /// Phrases only the old site's lines hold; a page without any is not walked.
 const ERA_MARKERS: [&str; 6] = [

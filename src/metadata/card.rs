@@ -344,12 +344,9 @@ fn outermost_wrapper(node: &Handle, body: &Handle) -> Handle {
 /// Whether a page's HTML may hold an archive card at all: a cheap text search that spares
 /// the tree walk on the many pages without one. The card comes first in a post.
 pub(crate) fn may_hold_card(html: &str) -> bool {
-    static MARKERS: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 2]> =
-        std::sync::LazyLock::new(|| {
-            ["档案卡", "CDS收藏"].map(|m| memchr::memmem::Finder::new(m.as_bytes()))
-        });
-    let head = &html.as_bytes()[..html.len().min(CARD_REGION)];
-    MARKERS.iter().any(|finder| finder.find(head).is_some())
+    static MARKERS: std::sync::LazyLock<crate::scan::Phrases> =
+        std::sync::LazyLock::new(|| crate::scan::Phrases::new(&["档案卡", "CDS收藏"]));
+    MARKERS.in_head(html, CARD_REGION)
 }
 
 /// How much of the start of a page a card is looked for in (the seed's card ends before 3 KB).
