@@ -162,7 +162,9 @@ fn convert_article(article: Article, options: &Options) -> Result<Converted, Pag
     let card = (whole_page || card::may_hold_card(&html))
         .then(|| card::take_card(&located.root, &mut warnings))
         .flatten();
-    let footer = footer::take_feed_footer(&located.root);
+    // the page's last blocks, read once for the feed footer and the site's lines
+    let tail = dom::tail(&located.root);
+    let footer = footer::take_feed_footer(&tail);
     if card.is_none() && footer.is_none() {
         warnings.push("no archive card".to_string());
     }
@@ -171,7 +173,7 @@ fn convert_article(article: Article, options: &Options) -> Result<Converted, Pag
             "archive card label not read: {label} (kept in card_other)"
         ));
     }
-    let found = clean::clean(&located.root, &html, whole_page, &mut warnings);
+    let found = clean::clean(&located.root, &tail, &html, whole_page, &mut warnings);
     let card_rows = card
         .as_ref()
         .filter(|_| options.keep_card)

@@ -223,6 +223,25 @@ pub fn body(document: &Handle) -> Handle {
         .unwrap_or_else(|| document.clone())
 }
 
+/// The last few blocks of a page with the start of their text: what the stages that look for
+/// lines feeds and sites append (footer, signatures) read, computed once for all of them.
+pub struct Tail(pub Vec<(Handle, String)>);
+
+/// How much of a block's text [`Tail`] keeps: enough for the words such lines start with.
+pub const TAIL_PREFIX: usize = 32;
+
+pub fn tail(body: &Handle) -> Tail {
+    Tail(
+        tail_blocks(body)
+            .into_iter()
+            .map(|node| {
+                let start = text_prefix(&node, TAIL_PREFIX);
+                (node, start)
+            })
+            .collect(),
+    )
+}
+
 /// How many blocks from the end of the page (and of each wrapper ending it) are looked at.
 const TAIL_BLOCKS: usize = 8;
 

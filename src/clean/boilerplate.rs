@@ -26,8 +26,8 @@ pub(crate) struct Found {
 /// Removes the site's lines below `body`; `html` is the page's text, for the cheap test. In
 /// a whole saved page the article ends long before the page does (sidebar, footer), so all of
 /// it is searched then.
-pub(crate) fn remove(body: &Handle, html: &str, whole_page: bool) -> Found {
-    let mut doomed = tail_lines(body, html);
+pub(crate) fn remove(body: &Handle, tail: &dom::Tail, html: &str, whole_page: bool) -> Found {
+    let mut doomed = tail_lines(tail, html);
     let mut found = Found::default();
     let region = if whole_page { usize::MAX } else { ERA_REGION };
     if ERA_PHRASES.in_tail(html, region) {
@@ -46,13 +46,16 @@ const TAIL_STARTS: [&str; 5] = [
     "欢迎读者访问",
 ];
 
-fn tail_lines(body: &Handle, html: &str) -> Vec<Handle> {
+fn tail_lines(tail: &dom::Tail, html: &str) -> Vec<Handle> {
     static BESTWEBSOFT: LazyLock<Phrases> = LazyLock::new(|| Phrases::new(&["BestWebSoft"]));
     // BestWebSoft's line may start with anything; only then is every candidate read in full.
-    let any_start = BESTWEBSOFT.in_tail(html, usize::MAX);
+    let any_start = BESTWEBSOFT.in_tail(html, 8 * 1024);
     let mut doomed = Vec::new();
-    for node in dom::tail_blocks(body) {
-        let start = dom::text_prefix(&node, 32);
+    for (node, start) in &tail.0 {
+        if dom::parent(node).is_none() {
+            // removed already: it was the feed footer
+            continue;
+        }
         if !any_start
             && !TAIL_STARTS
                 .iter()
@@ -60,8 +63,8 @@ fn tail_lines(body: &Handle, html: &str) -> Vec<Handle> {
         {
             continue;
         }
-        if is_feed_line(&dom::text_prefix(&node, 1024)) {
-            doomed.push(node);
+        if is_feed_line(&dom::text_prefix(node, 1024)) {
+            doomed.push(node.clone());
         }
     }
     doomed
@@ -200,7 +203,7 @@ mod tests {
     fn cleaned(html: &str) -> (String, Found) {
         let doc = parse_html(html);
         let body = dom::body(&doc);
-        let found = remove(&body, html, false);
+        let found = remove(&body, &dom::tail(&body), html, false);
         (dom::text_content(&body), found)
     }
 

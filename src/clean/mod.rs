@@ -33,11 +33,12 @@ pub(crate) use boilerplate::Found;
 /// could not be kept) is reported in `warnings`.
 pub(crate) fn clean(
     body: &Handle,
+    tail: &dom::Tail,
     html: &str,
     whole_page: bool,
     warnings: &mut Vec<String>,
 ) -> Found {
-    let found = boilerplate::remove(body, html, whole_page);
+    let found = boilerplate::remove(body, tail, html, whole_page);
     let mut cleaner = Cleaner {
         warnings,
         body: body.clone(),
@@ -684,7 +685,7 @@ mod tests {
         let doc = parse_html(html);
         let body = dom::body(&doc);
         let mut warnings = Vec::new();
-        clean(&body, html, false, &mut warnings);
+        clean(&body, &dom::tail(&body), html, false, &mut warnings);
         (outline(&body), warnings)
     }
 

@@ -12,14 +12,15 @@ use super::card::{clean_value, list_value};
 use crate::dom::{self, Walk};
 
 /// The footer's poster and tags, the footer gone from the tree; `None` when there is none.
-pub(crate) fn take_feed_footer(body: &Handle) -> Option<Metadata> {
+pub(crate) fn take_feed_footer(tail: &dom::Tail) -> Option<Metadata> {
     let mut footer: Option<Metadata> = None;
     let mut doomed: Vec<Handle> = Vec::new();
-    for node in dom::tail_blocks(body) {
+    for (node, start) in &tail.0 {
         // A short prefix rules out the other paragraphs before a longer one is read.
-        if !dom::text_prefix(&node, 32).trim_start().starts_with('©') {
+        if !start.trim_start().starts_with('©') {
             continue;
         }
+        let node = node.clone();
         let text = dom::text_prefix(&node, FOOTER_TEXT);
         if !is_copyright_footer(&text) {
             continue;
@@ -89,7 +90,7 @@ mod tests {
         let html = r#"<p>正文</p><hr /><p><small>&copy; 大号 冲塔 for <a href="https://chinadigitaltimes.net/chinese">中国数字时代</a>, get_post_time('Y'). |<a href="x">Permalink</a> |<a href="x#comments">No comment</a> |Add to<a href="http://del.icio.us/post?url=x">del.icio.us</a><br/>Post tags: <a href="t1" rel="tag">性别失调</a>, <a href="t2" rel="tag">重男轻女</a><br/></small></p>"#;
         let doc = parse_html(html);
         let body = dom::body(&doc);
-        let footer = take_feed_footer(&body).expect("a footer");
+        let footer = take_feed_footer(&dom::tail(&body)).expect("a footer");
         assert_eq!(footer.posted_by.as_deref(), Some("大号 冲塔"));
         assert_eq!(footer.tags, vec!["性别失调", "重男轻女"]);
         assert_eq!(body.children.borrow().len(), 1);
@@ -100,7 +101,7 @@ mod tests {
     fn tags_as_plain_text() {
         let html = "<p>正文</p><p>© 某人 for 中国数字时代 | Permalink | Post tags: 甲, 乙</p>";
         let doc = parse_html(html);
-        let footer = take_feed_footer(&dom::body(&doc)).expect("a footer");
+        let footer = take_feed_footer(&dom::tail(&dom::body(&doc))).expect("a footer");
         assert_eq!(footer.tags, vec!["甲", "乙"]);
     }
 
@@ -109,7 +110,7 @@ mod tests {
         let html = "<p>正文</p><p>© 2020 作者保留所有权利</p>";
         let doc = parse_html(html);
         let body = dom::body(&doc);
-        assert_eq!(take_feed_footer(&body), None);
+        assert_eq!(take_feed_footer(&dom::tail(&body)), None);
         assert_eq!(dom::text_content(&body), "正文© 2020 作者保留所有权利");
     }
 }
