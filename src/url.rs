@@ -88,7 +88,10 @@ pub fn saved_beside(href: &str) -> Option<&str> {
 /// The target of an affiliate redirect the old site wrapped links in
 /// (`http://redirect.viglink.com?key=…&u=URL`), percent-decoded when it was encoded.
 pub fn unredirect(href: &str) -> Option<String> {
-    let rest = href.trim().split_once("://")?.1;
+    // `http://redirect.viglink.com…`: a byte look before any search
+    let href = href.trim();
+    let after_scheme = href.find(':')?;
+    let rest = href[after_scheme + 1..].strip_prefix("//")?;
     let query = rest
         .strip_prefix("redirect.viglink.com")?
         .trim_start_matches('/')

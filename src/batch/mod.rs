@@ -548,6 +548,11 @@ pub fn output_path(output: &Path, relative: &Path) -> PathBuf {
 /// A page name as wget writes it: a query kept in the name (`index.html?p=714996`) or a
 /// number added to a name already taken (`714996.html.1`). The part that is the page's name.
 fn wget_name(path: &Path) -> Option<String> {
+    let raw = path.as_os_str().as_encoded_bytes();
+    // most names are plain: neither a query nor a number at their end
+    if !raw.contains(&b'?') && !raw.last().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
     let name = path.file_name()?.to_string_lossy().into_owned();
     let lower = name.to_ascii_lowercase();
     for ext in [".html", ".htm"] {
@@ -640,8 +645,7 @@ fn prepare(config: &Config, output_root: Option<&Path>, job: &Job) -> Prepared {
     let document = {
         let big = bytes.len() > BIG_PAGE;
         let _turn = big.then(|| BIG_PAGES.lock().unwrap_or_else(PoisonError::into_inner));
-        let folder = naming::folder(config.naming, &job.relative);
-        let options = options_for(config, job, &bytes, output_root, &folder);
+        let options = options_for(config, job, &bytes, output_root);
         let document = convert_all(&bytes, options.as_ref().unwrap_or(&config.options));
         if big {
             release_free_memory();
@@ -808,7 +812,6 @@ fn options_for(
     job: &Job,
     bytes: &[u8],
     output_root: Option<&Path>,
-    folder: &Path,
 ) -> Option<Options> {
     // Only a browser's save writes such a folder, and it saves a whole document: the head
     // says whether the page is one before the whole page is searched.
@@ -820,7 +823,7 @@ fn options_for(
     }
     SAVED.find(bytes)?;
     let page_dir = fs::canonicalize(job.path.parent()?).ok()?;
-    let output_dir = output_root?.join(folder);
+    let output_dir = output_root?.join(naming::folder(config.naming, &job.relative));
     let mut options = config.options.clone();
     options.page_folder = Some(relative_path(&output_dir, &page_dir));
     Some(options)

@@ -435,7 +435,10 @@ fn is_tracking_pixel(img: &Handle) -> bool {
             .is_some_and(|v| v <= 1)
     };
     let tracker = dom::attr(img, "src").is_some_and(|src| {
-        let rest = src.split_once("://").map_or(&*src, |(_, rest)| rest);
+        let rest = src
+            .find(':')
+            .and_then(|at| src[at + 1..].strip_prefix("//"))
+            .unwrap_or(&src);
         TRACKERS.iter().any(|t| rest.starts_with(t))
     });
     tracker || tiny("width") && tiny("height")

@@ -269,7 +269,8 @@ impl Metadata {
 
     /// Whether nothing at all is known.
     pub fn is_empty(&self) -> bool {
-        self.fields().is_empty()
+        Key::ALL.iter().all(|&key| self.get(key).is_none())
+            && self.extra.iter().all(|(_, v)| matches!(v, Extra::Null))
     }
 }
 
