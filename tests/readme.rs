@@ -225,3 +225,64 @@ fn comments_and_cargo_lines_are_read_as_meant() {
         ]
     );
 }
+
+/// The README's first screen: its two commands build with one profile, so the tests reuse the
+/// first command's build; and it names the Rust that Cargo.toml asks for.
+#[test]
+fn set_up_commands_share_a_build_and_the_rust_is_named() {
+    let readme = fs::read_to_string("README.md").expect("README.md");
+    let block = readme
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|b| b.split("\n```").next())
+        .expect("the first sh block");
+    let commands: Vec<&str> = block
+        .lines()
+        .map(|l| l.split("  #").next().unwrap_or(l).trim())
+        .collect();
+    assert_eq!(commands.len(), 2, "{commands:?}");
+    assert!(commands[0].starts_with("cargo run") && commands[1].starts_with("cargo test"));
+    assert_eq!(
+        commands[0].contains("--release"),
+        commands[1].contains("--release"),
+        "one profile for both: {commands:?}"
+    );
+    let manifest = fs::read_to_string("Cargo.toml").expect("Cargo.toml");
+    let rust = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("rust-version = "))
+        .map(|v| v.trim_matches('"'))
+        .expect("rust-version");
+    assert!(
+        readme.contains(&format!("Rust {rust}")),
+        "the README names Rust {rust}"
+    );
+}
+
+/// The README's report example shows every field a report line has.
+#[test]
+fn the_report_example_has_every_field() {
+    let readme = fs::read_to_string("README.md").expect("README.md");
+    let example = readme
+        .lines()
+        .find(|l| l.starts_with("{\"input\":"))
+        .expect("a report line in the README");
+    let example: serde_json::Value = serde_json::from_str(example).expect("JSON");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let report = dir.path().join("r.jsonl");
+    let status = Command::new(assert_cmd::cargo::cargo_bin!("cdt2md"))
+        .args(["fixtures/pages/399702.html", "-q", "-o"])
+        .arg(dir.path().join("out"))
+        .arg("--report")
+        .arg(&report)
+        .status()
+        .expect("runs");
+    assert!(status.success());
+    let text = fs::read_to_string(&report).expect("report");
+    let line: serde_json::Value =
+        serde_json::from_str(text.lines().next().expect("a line")).expect("JSON");
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        v.as_object().expect("object").keys().cloned().collect()
+    };
+    assert_eq!(keys(&example), keys(&line));
+}
