@@ -73,11 +73,13 @@ pub fn looks_like_page(head: &[u8]) -> bool {
     let text = String::from_utf8_lossy(&head[..head.len().min(4096)]);
     let text = text.trim_start();
     if let Some(tag) = text.strip_prefix('<') {
-        return tag
-            .trim_start_matches('!')
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '-');
+        // `<p>`, `<!DOCTYPE`, `<!--`, an end tag, or an XML declaration (XHTML saves)
+        return tag.starts_with(['?', '!'])
+            || tag
+                .trim_start_matches('/')
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '-');
     }
     let mut lines = text.lines();
     let (Some(first), Some(second)) = (lines.next(), lines.next()) else {
