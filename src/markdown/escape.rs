@@ -269,7 +269,19 @@ fn escape_alt(alt: &str, out: &mut String) {
         if escape {
             out.push('\\');
         }
-        out.push(if c.is_control() { ' ' } else { c });
+        push_attribute_char(c, out);
+    }
+}
+
+/// A line break or tab of an attribute, written as a character reference: a real one could
+/// end the paragraph (a blank line) or start a block on the next line. Other controls show as
+/// spaces.
+fn push_attribute_char(c: char, out: &mut String) {
+    match c {
+        '\n' => out.push_str("&#10;"),
+        '\t' => out.push_str("&#9;"),
+        c if c.is_control() => out.push(' '),
+        c => out.push(c),
     }
 }
 
@@ -342,7 +354,7 @@ fn write_title(title: &str, out: &mut String) {
         if escape {
             out.push('\\');
         }
-        out.push(if c.is_control() { ' ' } else { c });
+        push_attribute_char(c, out);
     }
     out.push('"');
 }

@@ -228,14 +228,6 @@ fn holds_links_or_images(pre: &Handle) -> bool {
     .is_some()
 }
 
-/// Attribute text with whitespace runs collapsed to one space, as it would display.
-fn collapse(text: &str) -> String {
-    text.split(inline::is_html_space)
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// Room for a typical article's Markdown from the start, so the output is not regrown a dozen
 /// times on the way.
 const TYPICAL_OUTPUT: usize = 16 * 1024;

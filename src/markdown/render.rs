@@ -64,7 +64,7 @@ fn finish(mut toks: Vec<Tok>, ctx: Ctx, out: &mut Vec<String>) {
         let leading = toks.iter().take_while(|t| **t == Tok::Break).count();
         toks.drain(..leading);
     }
-    if !toks.iter().any(is_visible) {
+    if !toks.iter().any(is_visible) && !holds_empty_link(&toks) {
         return;
     }
     if toks.contains(&Tok::LinkOpen) {
@@ -132,7 +132,9 @@ fn drop_invisible_links(toks: &mut Vec<Tok>) {
         match tok {
             Tok::LinkOpen => open = Some(k),
             Tok::LinkClose { .. } => {
+                // a link around nothing at all is the HTML's own `<a href></a>` and stays
                 if let Some(start) = open.take()
+                    && start + 1 < k
                     && !toks[start + 1..k].iter().any(is_visible)
                 {
                     doomed.extend([start, k]);
@@ -146,6 +148,11 @@ fn drop_invisible_links(toks: &mut Vec<Tok>) {
         k += 1;
         doomed.binary_search(&(k - 1)).is_err()
     });
+}
+
+fn holds_empty_link(toks: &[Tok]) -> bool {
+    toks.windows(2)
+        .any(|w| w[0] == Tok::LinkOpen && matches!(w[1], Tok::LinkClose { .. }))
 }
 
 fn is_visible(tok: &Tok) -> bool {

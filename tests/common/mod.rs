@@ -496,7 +496,14 @@ pub fn read_input(raw: &[u8]) -> Reading {
         match tag.as_str() {
             "a" => {
                 let href = attr(node, "href").unwrap_or_default();
-                let visible = !strip_ws(&text_of(node)).is_empty() || {
+                // a link around nothing at all is written (`[](url)`); one around spaces goes
+                let only_spaces = node.children.borrow().iter().all(|c| match &c.data {
+                    NodeData::Text { contents } => {
+                        contents.borrow().bytes().all(|b| b.is_ascii_whitespace())
+                    }
+                    _ => false,
+                });
+                let visible = only_spaces || !strip_ws(&text_of(node)).is_empty() || {
                     let mut inner = Vec::new();
                     descendants(node, &mut inner);
                     inner.iter().any(|n| name(n).as_deref() == Some("img"))

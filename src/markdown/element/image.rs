@@ -4,7 +4,7 @@ use markup5ever_rcdom::Handle;
 
 use super::{Element, Visit};
 use crate::dom;
-use crate::markdown::{Images, Writer, collapse};
+use crate::markdown::{Images, Writer};
 use crate::url;
 
 pub(crate) struct Image;
@@ -22,9 +22,11 @@ impl Element for Image {
             _ => return Visit::Done,
         };
         let alt = dom::attr(node, "alt")
-            .map(|a| collapse(&a))
+            .map(|a| a.to_string())
             .unwrap_or_default();
-        let title = dom::attr_string(node, "title").map(|t| collapse(&t));
+        let title = dom::attr(node, "title")
+            .map(|t| t.to_string())
+            .filter(|t| !t.is_empty());
         w.inline.image(alt, src, title);
         Visit::Done
     }

@@ -23,15 +23,16 @@ impl Element for Pre {
             return Visit::Done;
         }
         w.flush();
-        // Blank lines at either end show nothing; inside, they are the code's own.
-        let code = code.trim_end_matches(['\n', ' ', '\t']);
-        let code = code.trim_start_matches('\n');
-        if code.trim().is_empty() {
-            return Visit::Done;
-        }
-        let fence = "`".repeat(escape::longest_run(code, '`').max(2) + 1);
+        // The code exactly, blank lines and trailing spaces too; the one line break that
+        // ends it is the fence's. Tabs and spaces at line starts are the code's own.
+        let fence = "`".repeat(escape::longest_run(&code, '`').max(2) + 1);
         let info = code_language(node).unwrap_or_default();
-        w.blocks.block(&format!("{fence}{info}\n{code}\n{fence}"));
+        if code.is_empty() {
+            w.blocks.block(&format!("{fence}{info}\n{fence}"));
+        } else {
+            let code = code.strip_suffix('\n').unwrap_or(&code);
+            w.blocks.block(&format!("{fence}{info}\n{code}\n{fence}"));
+        }
         Visit::Done
     }
 
@@ -64,7 +65,8 @@ fn pre_text(node: &Handle) -> String {
     out
 }
 
-/// `language-rust` / `lang-rust` on the `<pre>` or its `<code>`.
+/// `language-rust` / `lang-rust` on the `<pre>` or its `<code>`: any word that can stand in
+/// an info string (no backtick, and no `\` or `&`, which CommonMark would decode).
 fn code_language(node: &Handle) -> Option<String> {
     let code = dom::find_descendant(node, |n| dom::is_tag(n, &local_name!("code")));
     [Some(node.clone()), code]
@@ -77,9 +79,9 @@ fn code_language(node: &Handle) -> Option<String> {
                     .strip_prefix("language-")
                     .or_else(|| token.strip_prefix("lang-"))?;
                 let ok = !lang.is_empty()
-                    && lang.chars().all(|c| {
-                        c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '-' | '#' | '.')
-                    });
+                    && lang
+                        .chars()
+                        .all(|c| !c.is_control() && !matches!(c, '`' | '\\' | '&'));
                 ok.then(|| lang.to_string())
             })
         })
