@@ -12,6 +12,19 @@ struct Container {
     rest: String,
     started: bool,
     item: bool,
+    /// An item of a tight list: its blocks follow one another without a blank line where
+    /// CommonMark lets them (`- a` / `  > b`).
+    tight: bool,
+}
+
+/// What a block is, for what may follow it on the next line.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Kind {
+    Paragraph,
+    Heading,
+    Fence,
+    Rule,
+    Table,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -29,6 +42,9 @@ pub struct BlockWriter {
     sep_depth: usize,
     /// Container depth of the last block written.
     last_depth: usize,
+    last_kind: Kind,
+    /// Bit `i` set: container `i` of the last block written was a quote.
+    last_quotes: u64,
     blocks: usize,
 }
 
@@ -51,13 +67,20 @@ impl BlockWriter {
             sep: Sep::Blank,
             sep_depth: 0,
             last_depth: 0,
+            last_kind: Kind::Paragraph,
+            last_quotes: 0,
             blocks: 0,
         }
     }
 
-    /// Writes a block; `text` may span several lines, none of them ending in `\n`.
+    /// Writes a paragraph; `text` may span several lines, none of them ending in `\n`.
     pub fn block(&mut self, text: &str) {
-        if self.blocks > 0 && self.sep == Sep::Blank {
+        self.block_of(Kind::Paragraph, text);
+    }
+
+    /// Writes a block of the given kind.
+    pub fn block_of(&mut self, kind: Kind, text: &str) {
+        if self.blocks > 0 && self.sep == Sep::Blank && !self.joins_tightly(kind) {
             let mut prefix = String::new();
             for container in &self.containers[..self.sep_depth.min(self.containers.len())] {
                 prefix.push_str(&container.rest);
@@ -78,6 +101,39 @@ impl BlockWriter {
         self.sep = Sep::Blank;
         self.sep_depth = self.containers.len();
         self.last_depth = self.containers.len();
+        self.last_kind = kind;
+        self.last_quotes = self
+            .containers
+            .iter()
+            .take(64)
+            .enumerate()
+            .filter(|(_, c)| !c.item)
+            .fold(0, |bits, (i, _)| bits | 1 << i);
+    }
+
+    /// Whether a block of `kind` may follow the last one on the next line, both in one item
+    /// of a tight list: when it interrupts a paragraph (a heading, fence, rule, or a new quote
+    /// that would not merge with one before), or follows a one-line block.
+    fn joins_tightly(&self, kind: Kind) -> bool {
+        let Some(shared) = self.sep_depth.checked_sub(1) else {
+            return false;
+        };
+        if !self
+            .containers
+            .get(shared)
+            .is_some_and(|c| c.item && c.tight)
+        {
+            return false;
+        }
+        let direct = self.containers.len() == self.sep_depth;
+        let after_direct = self.last_depth == self.sep_depth;
+        let after_quote =
+            !after_direct && self.sep_depth < 64 && self.last_quotes >> self.sep_depth & 1 == 1;
+        let opens_quote = self.containers.get(self.sep_depth).is_some_and(|c| !c.item);
+        let one_line = |k| matches!(k, Kind::Heading | Kind::Fence | Kind::Rule);
+        (direct && one_line(kind))
+            || (opens_quote && !after_quote)
+            || (direct && after_direct && one_line(self.last_kind))
     }
 
     fn line(&mut self, line: &str) {
@@ -99,21 +155,22 @@ impl BlockWriter {
     }
 
     pub fn push_quote(&mut self) {
-        self.push("> ".to_string(), "> ".to_string(), false);
+        self.push("> ".to_string(), "> ".to_string(), false, false);
     }
 
     /// A list item with its marker (`-`, `3.`); its other lines are indented to match.
-    pub fn push_item(&mut self, marker: &str) {
+    pub fn push_item(&mut self, marker: &str, tight: bool) {
         let width = marker.chars().count() + 1;
-        self.push(format!("{marker} "), " ".repeat(width), true);
+        self.push(format!("{marker} "), " ".repeat(width), true, tight);
     }
 
-    fn push(&mut self, first: String, rest: String, item: bool) {
+    fn push(&mut self, first: String, rest: String, item: bool, tight: bool) {
         self.containers.push(Container {
             first,
             rest,
             started: false,
             item,
+            tight,
         });
     }
 
@@ -154,6 +211,11 @@ impl BlockWriter {
     /// Whether the innermost container is a list item that already holds something.
     pub fn in_started_item(&self) -> bool {
         self.containers.last().is_some_and(|c| c.item && c.started)
+    }
+
+    /// Whether the innermost container is an item of a tight list.
+    pub fn in_tight_item(&self) -> bool {
+        self.containers.last().is_some_and(|c| c.item && c.tight)
     }
 
     pub fn blocks_written(&self) -> usize {
@@ -201,15 +263,15 @@ mod tests {
     #[test]
     fn nested_lists_indent_by_marker_width() {
         let mut w = BlockWriter::new();
-        w.push_item("-");
+        w.push_item("-", true);
         w.block("a");
         w.tight();
-        w.push_item("10.");
+        w.push_item("10.", true);
         w.block("b\nc");
         w.pop();
         w.pop();
         w.tight();
-        w.push_item("-");
+        w.push_item("-", true);
         w.pop();
         assert_eq!(w.finish(), "- a\n  10. b\n      c\n-\n");
     }
@@ -227,7 +289,7 @@ mod tests {
     #[test]
     fn empty_lines_in_code_lose_trailing_prefix_spaces() {
         let mut w = BlockWriter::new();
-        w.push_item("-");
+        w.push_item("-", true);
         w.block("```\nx\n\ny\n```");
         w.pop();
         assert_eq!(w.finish(), "- ```\n  x\n\n  y\n  ```\n");

@@ -74,6 +74,9 @@ struct List {
     /// Container depth of its items; an `<li>` deeper than that (inside a `<figure>` in an
     /// item, say) is not one of them.
     depth: usize,
+    /// Its items hold paragraphs (`<li><p>`): blank lines between them, as CommonMark
+    /// writes such a list.
+    loose: bool,
 }
 
 /// What handlers share beyond the block and inline writers.

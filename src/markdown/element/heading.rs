@@ -5,6 +5,7 @@ use markup5ever_rcdom::Handle;
 use super::block::Block;
 use super::{Element, Visit};
 use crate::markdown::Writer;
+use crate::markdown::blocks::Kind;
 use crate::markdown::escape::Ctx;
 use crate::markdown::render;
 
@@ -33,9 +34,10 @@ impl Element for Heading {
         let text = render::line(w.inline.finish(), Ctx::Heading);
         let hashes = "#".repeat(self.0);
         if text.is_empty() {
-            w.blocks.block(&hashes);
+            w.blocks.block_of(Kind::Heading, &hashes);
         } else {
-            w.blocks.block(&format!("{hashes} {text}"));
+            w.blocks
+                .block_of(Kind::Heading, &format!("{hashes} {text}"));
         }
     }
 }

@@ -22,7 +22,7 @@ impl Element for Item {
         let last_depth = w.blocks.last_block_depth();
         let in_started_item = w.blocks.in_started_item();
         let list_count = w.cx.lists.len();
-        let (marker, tight, loose_if_empty) =
+        let (marker, tight, loose_if_empty, tight_list) =
             match w.cx.lists.last_mut().filter(|list| list.depth == depth) {
                 Some(list) => {
                     list.items += 1;
@@ -36,18 +36,20 @@ impl Element for Item {
                     } else {
                         list.marker.to_string()
                     };
-                    (marker, after_sibling || under_text, under_text)
+                    let next_line = (after_sibling && !list.loose) || under_text;
+                    (marker, next_line, under_text, !list.loose)
                 }
                 None => (
                     bullet(list_count).to_string(),
                     in_started_item,
                     in_started_item,
+                    true,
                 ),
             };
         if tight {
             w.blocks.tight();
         }
-        w.blocks.push_item(&marker);
+        w.blocks.push_item(&marker, tight_list);
         w.cx.items.push(loose_if_empty);
         Visit::Children
     }

@@ -1,5 +1,6 @@
 //! `<ul>` and `<ol>`: the list whose items `item.rs` writes.
 
+use html5ever::local_name;
 use markup5ever_rcdom::Handle;
 
 use super::block::Block;
@@ -41,7 +42,7 @@ impl Element for ListElement {
         let follows_list = w.cx.last_list.is_some_and(|(depth, blocks, marker)| {
             depth == w.blocks.depth() && blocks == w.blocks.blocks_written() && marker == plain
         });
-        let nested = w.blocks.in_started_item() && start == 1;
+        let nested = w.blocks.in_started_item() && w.blocks.in_tight_item() && start == 1;
         w.cx.lists.push(List {
             ordered: self.ordered,
             next: start,
@@ -49,6 +50,7 @@ impl Element for ListElement {
             items: 0,
             nested,
             depth: w.blocks.depth(),
+            loose: holds_paragraphs(node),
         });
         Visit::Children
     }
@@ -59,4 +61,16 @@ impl Element for ListElement {
             w.cx.last_list = Some((w.blocks.depth(), w.blocks.blocks_written(), list.marker));
         }
     }
+}
+
+/// Whether an item of the list holds a paragraph of its own, the mark of a loose list.
+fn holds_paragraphs(list: &Handle) -> bool {
+    list.children.borrow().iter().any(|item| {
+        dom::is_tag(item, &local_name!("li"))
+            && item
+                .children
+                .borrow()
+                .iter()
+                .any(|child| dom::is_tag(child, &local_name!("p")))
+    })
 }

@@ -6,6 +6,7 @@ use markup5ever_rcdom::{Handle, NodeData};
 
 use super::{Element, Visit};
 use crate::dom;
+use crate::markdown::blocks::Kind;
 use crate::markdown::{Writer, escape, holds_links_or_images};
 
 pub(crate) struct Pre;
@@ -28,10 +29,12 @@ impl Element for Pre {
         let fence = "`".repeat(escape::longest_run(&code, '`').max(2) + 1);
         let info = code_language(node).unwrap_or_default();
         if code.is_empty() {
-            w.blocks.block(&format!("{fence}{info}\n{fence}"));
+            w.blocks
+                .block_of(Kind::Fence, &format!("{fence}{info}\n{fence}"));
         } else {
             let code = code.strip_suffix('\n').unwrap_or(&code);
-            w.blocks.block(&format!("{fence}{info}\n{code}\n{fence}"));
+            w.blocks
+                .block_of(Kind::Fence, &format!("{fence}{info}\n{code}\n{fence}"));
         }
         Visit::Done
     }

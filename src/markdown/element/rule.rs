@@ -4,6 +4,7 @@ use markup5ever_rcdom::Handle;
 
 use super::{Element, Visit};
 use crate::markdown::Writer;
+use crate::markdown::blocks::Kind;
 
 pub(crate) struct Rule;
 
@@ -13,7 +14,7 @@ impl Element for Rule {
         if w.cx.one_line == 0 {
             // `___`: `***` and `---` read as list items' content would, after a `*` or `-`
             // marker, make the whole line a break instead.
-            w.blocks.block("___");
+            w.blocks.block_of(Kind::Rule, "___");
         }
         Visit::Done
     }

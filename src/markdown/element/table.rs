@@ -6,6 +6,7 @@ use markup5ever_rcdom::Handle;
 use super::block::Block;
 use super::{Element, Visit};
 use crate::dom;
+use crate::markdown::blocks::Kind;
 use crate::markdown::escape::Ctx;
 use crate::markdown::{Writer, render, table};
 
@@ -42,7 +43,7 @@ impl Element for Table {
             w.blocks.block(caption);
         }
         if let Some(text) = table.to_markdown() {
-            w.blocks.block(&text);
+            w.blocks.block_of(Kind::Table, &text);
         }
     }
 }
