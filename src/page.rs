@@ -265,6 +265,9 @@ mod tests {
             "\u{feff}  <p>fragment</p>",
             "<!DOCTYPE html><html>",
             "<div class=x>",
+            "</div>\n*foo*",
+            "<?xml version=\"1.0\"?><!DOCTYPE html>",
+            "<![CDATA[ x ]]><p>okay</p>",
         ] {
             assert!(looks_like_page(page.as_bytes()), "{page}");
         }

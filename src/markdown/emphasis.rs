@@ -81,12 +81,16 @@ pub fn fix(toks: &mut Vec<Tok>) {
 const STRONG: u8 = 1;
 const EM: u8 = 2;
 const STRIKE: u8 = 4;
+const STRONG_ALT: u8 = 8;
+const EM_ALT: u8 = 16;
 
 fn kind_bit(emph: Emph) -> u8 {
     match emph {
         Emph::Strong => STRONG,
         Emph::Em => EM,
         Emph::Strike => STRIKE,
+        Emph::StrongAlt => STRONG_ALT,
+        Emph::EmAlt => EM_ALT,
     }
 }
 
@@ -213,8 +217,8 @@ fn parsed_kinds(toks: &[Tok], wide: bool) -> (Vec<u8>, Option<usize>) {
                     ch: delimiter_char(&toks[i]).unwrap_or('*'),
                     len,
                     count: len,
-                    can_open: left_flanking_in(prev, next, wide),
-                    can_close: right_flanking_in(prev, next, wide),
+                    can_open: opens_in(delimiter_char(&toks[i]), prev, next, wide),
+                    can_close: closes_in(delimiter_char(&toks[i]), prev, next, wide),
                     first: i,
                     end,
                 };
@@ -282,6 +286,8 @@ fn process_emphasis(mut runs: Vec<Run>, kinds: &mut [u8]) -> Option<usize> {
         };
         let bit = match (c.ch, used) {
             ('~', _) => STRIKE,
+            ('_', 2) => STRONG_ALT,
+            ('_', _) => EM_ALT,
             (_, 2) => STRONG,
             _ => EM,
         };
@@ -317,7 +323,7 @@ fn renest(toks: &mut Vec<Tok>) {
         .map(|(t, k)| (t.clone(), *k))
         .collect();
     // how many items in a row, from each one on, show each kind
-    let mut lifetime = vec![[0u32; 3]; items.len() + 1];
+    let mut lifetime = vec![[0u32; EMPHS.len()]; items.len() + 1];
     for i in (0..items.len()).rev() {
         for (b, emph) in EMPHS.iter().enumerate() {
             lifetime[i][b] = if items[i].1 & kind_bit(*emph) != 0 {
@@ -386,7 +392,13 @@ fn renest(toks: &mut Vec<Tok>) {
     *toks = out;
 }
 
-const EMPHS: [Emph; 3] = [Emph::Strike, Emph::Strong, Emph::Em];
+const EMPHS: [Emph; 5] = [
+    Emph::Strike,
+    Emph::Strong,
+    Emph::Em,
+    Emph::StrongAlt,
+    Emph::EmAlt,
+];
 
 fn move_edges(toks: &mut Vec<Tok>) {
     for _ in 0..MAX_PASSES {
@@ -548,13 +560,46 @@ fn first_char(tok: &Tok) -> Option<char> {
     }
 }
 
+/// Whether a run of `ch` between `prev` and `next` can open emphasis, under both readings of
+/// punctuation. `_` also needs, when it could close too, punctuation before it: it never
+/// opens inside a word.
+fn opens(ch: Option<char>, prev: Option<char>, next: Option<char>) -> bool {
+    [false, true]
+        .into_iter()
+        .all(|wide| opens_in(ch, prev, next, wide))
+}
+
+fn closes(ch: Option<char>, prev: Option<char>, next: Option<char>) -> bool {
+    [false, true]
+        .into_iter()
+        .all(|wide| closes_in(ch, prev, next, wide))
+}
+
+fn opens_in(ch: Option<char>, prev: Option<char>, next: Option<char>, wide: bool) -> bool {
+    let left = left_flanking_in(prev, next, wide);
+    if ch != Some('_') {
+        return left;
+    }
+    left && (!right_flanking_in(prev, next, wide) || prev.is_some_and(|p| is_punctuation(p, wide)))
+}
+
+fn closes_in(ch: Option<char>, prev: Option<char>, next: Option<char>, wide: bool) -> bool {
+    let right = right_flanking_in(prev, next, wide);
+    if ch != Some('_') {
+        return right;
+    }
+    right && (!left_flanking_in(prev, next, wide) || next.is_some_and(|n| is_punctuation(n, wide)))
+}
+
 /// Left-flanking under both readings of "punctuation".
+#[cfg(test)]
 fn left_flanking(prev: Option<char>, next: Option<char>) -> bool {
     [false, true]
         .into_iter()
         .all(|wide| left_flanking_in(prev, next, wide))
 }
 
+#[cfg(test)]
 fn right_flanking(prev: Option<char>, next: Option<char>) -> bool {
     [false, true]
         .into_iter()
@@ -680,8 +725,8 @@ fn failures(
         let next = items.get(end).map_or(after, char_of);
         for item in &items[start..end] {
             match item {
-                Item::Delim(Tok::Open(_)) => opener_fails |= !left_flanking(prev, next),
-                _ => closer_fails |= !right_flanking(prev, next),
+                Item::Delim(Tok::Open(_)) => opener_fails |= !opens(ch, prev, next),
+                _ => closer_fails |= !closes(ch, prev, next),
             }
         }
         start = end;
@@ -713,9 +758,10 @@ fn failing_delimiters(toks: &[Tok]) -> Vec<usize> {
         let prev = i.checked_sub(1).and_then(|k| last_char(&toks[k]));
         let next = toks.get(end).and_then(first_char);
         for (k, tok) in toks.iter().enumerate().take(end).skip(i) {
+            let ch = delimiter_char(tok);
             let ok = match tok {
-                Tok::Open(_) => left_flanking(prev, next),
-                _ => right_flanking(prev, next),
+                Tok::Open(_) => opens(ch, prev, next),
+                _ => closes(ch, prev, next),
             };
             if !ok {
                 failing.push(k);

@@ -33,6 +33,7 @@ struct Flags {
 fn paragraph_flags(toks: &[Tok]) -> Flags {
     let (mut stars, mut tildes, mut backticks, mut underscores) = (0usize, 0usize, 0usize, 0usize);
     let mut flags = Flags::default();
+    let mut own_underscore = false;
     for tok in toks {
         match tok {
             Tok::Text(text) => {
@@ -50,6 +51,7 @@ fn paragraph_flags(toks: &[Tok]) -> Flags {
             }
             Tok::Open(e) => match e.delimiter_char() {
                 '~' => flags.tilde = true,
+                '_' => own_underscore = true,
                 _ => flags.star = true,
             },
             Tok::Code(_) => flags.backtick = true,
@@ -70,7 +72,7 @@ fn paragraph_flags(toks: &[Tok]) -> Flags {
     flags.star |= stars >= 2;
     flags.tilde |= tildes >= 2;
     flags.backtick |= backticks >= 2;
-    flags.underscore = underscores >= 2;
+    flags.underscore = underscores >= 2 || (own_underscore && underscores > 0);
     flags
 }
 

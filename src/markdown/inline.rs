@@ -15,6 +15,10 @@ pub enum Emph {
     Strong,
     Em,
     Strike,
+    /// Emphasis inside emphasis of its own kind (`<em>a <em>b</em></em>`), written with the
+    /// other delimiter so that CommonMark nests the two: `*a _b_*`.
+    StrongAlt,
+    EmAlt,
 }
 
 impl Emph {
@@ -23,6 +27,8 @@ impl Emph {
             Emph::Strong => "**",
             Emph::Em => "*",
             Emph::Strike => "~~",
+            Emph::StrongAlt => "__",
+            Emph::EmAlt => "_",
         }
     }
 
@@ -30,6 +36,26 @@ impl Emph {
         match self {
             Emph::Strong | Emph::Em => '*',
             Emph::Strike => '~',
+            Emph::StrongAlt | Emph::EmAlt => '_',
+        }
+    }
+
+    /// The kind written inside this one for the same element: the delimiters alternate.
+    fn nested(self) -> Option<Emph> {
+        match self {
+            Emph::Strong => Some(Emph::StrongAlt),
+            Emph::StrongAlt => Some(Emph::Strong),
+            Emph::Em => Some(Emph::EmAlt),
+            Emph::EmAlt => Some(Emph::Em),
+            Emph::Strike => None,
+        }
+    }
+
+    fn base(self) -> Emph {
+        match self {
+            Emph::StrongAlt => Emph::Strong,
+            Emph::EmAlt => Emph::Em,
+            other => other,
         }
     }
 }
@@ -110,10 +136,17 @@ impl Inline {
     }
 
     pub fn push_emph(&mut self, emph: Emph) {
-        let inert = self
-            .wrappers
-            .iter()
-            .any(|w| matches!(w.kind, WrapKind::Emph(e) if e == emph));
+        // Inside emphasis of its kind it takes the other delimiter; strikethrough in
+        // strikethrough adds nothing.
+        let same = self.wrappers.iter().rev().find_map(|w| match w.kind {
+            WrapKind::Emph(e) if !w.inert && e.base() == emph => Some(e),
+            _ => None,
+        });
+        let (emph, inert) = match same.map(Emph::nested) {
+            None => (emph, false),
+            Some(Some(nested)) => (nested, false),
+            Some(None) => (emph, true),
+        };
         self.wrappers.push(Wrapper {
             kind: WrapKind::Emph(emph),
             inert,
@@ -419,7 +452,7 @@ mod tests {
     }
 
     #[test]
-    fn nested_same_emphasis_is_written_once() {
+    fn nested_same_emphasis_takes_the_other_delimiter() {
         let mut inline = Inline::new();
         inline.push_emph(Emph::Strong);
         inline.push_emph(Emph::Strong);
@@ -428,7 +461,27 @@ mod tests {
         inline.pop_wrapper();
         assert_eq!(
             inline.finish(),
-            vec![Tok::Open(Emph::Strong), text("x"), Tok::Close(Emph::Strong)]
+            vec![
+                Tok::Open(Emph::Strong),
+                Tok::Open(Emph::StrongAlt),
+                text("x"),
+                Tok::Close(Emph::StrongAlt),
+                Tok::Close(Emph::Strong)
+            ]
+        );
+    }
+
+    #[test]
+    fn strikethrough_in_strikethrough_is_written_once() {
+        let mut inline = Inline::new();
+        inline.push_emph(Emph::Strike);
+        inline.push_emph(Emph::Strike);
+        inline.text("x");
+        inline.pop_wrapper();
+        inline.pop_wrapper();
+        assert_eq!(
+            inline.finish(),
+            vec![Tok::Open(Emph::Strike), text("x"), Tok::Close(Emph::Strike)]
         );
     }
 
