@@ -265,3 +265,87 @@ pub(crate) fn heading_text(text: &str) -> String {
     inline.text(text);
     render::line(inline.finish(), Ctx::Heading)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The body's Markdown, no page around it.
+    fn md(html: &str) -> String {
+        let document = crate::parse::parse_html(html);
+        let links = Links {
+            base: None,
+            images: Images::AsWritten,
+            page_folder: None,
+        };
+        to_markdown(&document, &links)
+    }
+
+    #[test]
+    fn code_blocks_keep_their_whitespace() {
+        assert_eq!(md("<pre><code>foo  \n</code></pre>"), "```\nfoo  \n```\n");
+        // the parser drops the newline right after `<pre>`; one after `<code>` is content
+        assert_eq!(md("<pre><code>\n```\naaa\n</code></pre>"), "````\n\n```\naaa\n````\n");
+        assert_eq!(md("<pre><code>b\n\n\n</code></pre>"), "```\nb\n\n\n```\n");
+    }
+
+    #[test]
+    fn empty_code_blocks_stay() {
+        assert_eq!(md("<pre><code></code></pre>"), "```\n```\n");
+        assert_eq!(md("<pre><code>\n  \n</code></pre>"), "```\n\n  \n```\n");
+    }
+
+    #[test]
+    fn fences_and_other_block_starts_in_text_are_escaped() {
+        assert_eq!(md("<p>~~~ x</p><p>y</p>"), "\\~\\~\\~ x\n\ny\n");
+        assert_eq!(md("<p>a<br>~~~</p><p>b</p>"), "a\\\n\\~\\~\\~\n\nb\n");
+        assert_eq!(md("<p>a<br>```</p>"), "a\\\n\\`\\`\\`\n");
+        assert_eq!(md("<ul><li>~~~</li></ul>"), "- \\~\\~\\~\n");
+    }
+
+    #[test]
+    fn empty_links_stay_links() {
+        assert_eq!(md("<p><a href=\"x\"></a></p>"), "[](x)\n");
+        assert_eq!(md("<p>a <a href=\"x\">\n</a></p>"), "a [](x)\n");
+        assert_eq!(md("<p><a href=\"\">here</a></p>"), "[here](<>)\n");
+    }
+
+    #[test]
+    fn nested_emphasis_of_one_kind_nests() {
+        assert_eq!(md("<p><em>a <em>b</em> c</em></p>"), "*a _b_ c*\n");
+        assert_eq!(md("<p><strong><strong>x</strong></strong></p>"), "**__x__**\n");
+        assert_eq!(md("<p><em>(<em>foo</em>)</em></p>"), "*(_foo_)*\n");
+    }
+
+    #[test]
+    fn a_break_inside_emphasis_keeps_it_whole() {
+        assert_eq!(md("<p><em>foo<br>bar</em></p>"), "*foo\\\nbar*\n");
+    }
+
+    #[test]
+    fn newlines_in_alt_and_title_are_kept() {
+        assert_eq!(
+            md("<p><a href=\"/u\" title=\"a\nb\">x</a></p>"),
+            "[x](/u \"a&#10;b\")\n"
+        );
+        assert_eq!(md("<p><img src=\"i.png\" alt=\"a\nb\"></p>"), "![a&#10;b](i.png)\n");
+    }
+
+    #[test]
+    fn loose_lists_stay_loose_and_tight_ones_tight() {
+        assert_eq!(
+            md("<ul><li><p>a</p></li><li><p>b</p></li></ul>"),
+            "- a\n\n- b\n"
+        );
+        assert_eq!(
+            md("<ul><li>a<blockquote><p>b</p></blockquote></li><li>c</li></ul>"),
+            "- a\n  > b\n- c\n"
+        );
+        assert_eq!(md("<ul><li><h2>A</h2>b</li></ul>"), "- ## A\n  b\n");
+    }
+
+    #[test]
+    fn code_spans_of_spaces_stay() {
+        assert_eq!(md("<p><code> </code> a</p>"), "` ` a\n");
+    }
+}
