@@ -39,10 +39,7 @@ fn corpus() -> Corpus {
         .collect();
     let bodies = pages
         .iter()
-        .map(|p| {
-            let text = cdt2md::encoding::decode(p).expect("decodes").text;
-            cdt2md::page::split(&text).html
-        })
+        .map(|p| cdt2md::parsed_html(p).expect("decodes"))
         .collect();
     let bytes = pages.iter().map(|p| p.len() as u64).sum();
     Corpus {

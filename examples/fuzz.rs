@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use html5ever::tendril::TendrilSink;
 use pulldown_cmark::{Event, Options, Parser};
 use rayon::prelude::*;
 
@@ -178,15 +179,22 @@ fn input_has_replacement(input: &[u8]) -> bool {
         return true;
     }
     // the HTML the converter parses: below the header, nesting bounded
-    let Ok(decoded) = cdt2md::encoding::decode(input) else {
+    let Some(html) = cdt2md::parsed_html(input) else {
         return false;
     };
-    let page = cdt2md::page::split(&decoded.text);
-    let (html, _) = cdt2md::depth::bound(&page.html);
-    let document = cdt2md::parse::parse_html(&html);
-    let mut found = false;
-    cdt2md::dom::for_each_descendant(&document, |node| {
-        found = match &node.data {
+    // parsed as the converter does: scripting off, so `<noscript>` holds markup
+    let opts = html5ever::ParseOpts {
+        tree_builder: html5ever::tree_builder::TreeBuilderOpts {
+            scripting_enabled: false,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let dom =
+        html5ever::parse_document(markup5ever_rcdom::RcDom::default(), opts).one(html.as_str());
+    let mut stack = vec![dom.document.clone()];
+    while let Some(node) = stack.pop() {
+        let found = match &node.data {
             markup5ever_rcdom::NodeData::Text { contents } => {
                 contents.borrow().contains('\u{fffd}')
             }
@@ -196,12 +204,11 @@ fn input_has_replacement(input: &[u8]) -> bool {
             _ => false,
         };
         if found {
-            cdt2md::dom::Walk::Stop
-        } else {
-            cdt2md::dom::Walk::Continue
+            return true;
         }
-    });
-    found
+        stack.extend(node.children.borrow().iter().cloned());
+    }
+    false
 }
 
 fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {

@@ -188,21 +188,26 @@ fn html_urls(html: &str) -> (Vec<String>, Vec<String>) {
     let dom = html5ever::parse_document(markup5ever_rcdom::RcDom::default(), Default::default())
         .one(html);
     let (mut links, mut images) = (Vec::new(), Vec::new());
-    cdt2md::dom::for_each_descendant(&dom.document, |n| {
-        if let Some(href) = cdt2md::dom::is_tag(n, &html5ever::local_name!("a"))
-            .then(|| cdt2md::dom::attr_string(n, "href"))
-            .flatten()
-        {
-            links.push(decode(&href));
+    // document order, without recursion
+    let mut stack = vec![dom.document.clone()];
+    while let Some(node) = stack.pop() {
+        if let markup5ever_rcdom::NodeData::Element { name, attrs, .. } = &node.data {
+            let attr = |key: &str| {
+                attrs
+                    .borrow()
+                    .iter()
+                    .find(|a| &*a.name.local == key)
+                    .map(|a| a.value.trim().to_string())
+                    .filter(|v| !v.is_empty())
+            };
+            match &*name.local {
+                "a" => links.extend(attr("href").map(|h| decode(&h))),
+                "img" => images.extend(attr("src").map(|s| decode(&s))),
+                _ => {}
+            }
         }
-        if let Some(src) = cdt2md::dom::is_tag(n, &html5ever::local_name!("img"))
-            .then(|| cdt2md::dom::attr_string(n, "src"))
-            .flatten()
-        {
-            images.push(decode(&src));
-        }
-        cdt2md::dom::Walk::Continue
-    });
+        stack.extend(node.children.borrow().iter().rev().cloned());
+    }
     (links, images)
 }
 

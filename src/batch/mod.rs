@@ -510,7 +510,7 @@ fn skipped(job: &Job, bytes_in: u64, reason: Option<String>) -> Outcome {
 }
 
 /// The file's bytes, unless it is larger than `limit` (then it is not read at all).
-pub fn read_limited(path: &Path, limit: u64) -> io::Result<Result<Vec<u8>, PageError>> {
+pub(crate) fn read_limited(path: &Path, limit: u64) -> io::Result<Result<Vec<u8>, PageError>> {
     let file = fs::File::open(path)?;
     let size = file.metadata()?.len();
     if size > limit {
@@ -520,7 +520,7 @@ pub fn read_limited(path: &Path, limit: u64) -> io::Result<Result<Vec<u8>, PageE
 }
 
 /// At most `limit` bytes from `reader`; more is an error (for pipes, whose size is unknown).
-pub fn read_up_to(reader: impl Read, limit: u64) -> io::Result<Result<Vec<u8>, PageError>> {
+pub(crate) fn read_up_to(reader: impl Read, limit: u64) -> io::Result<Result<Vec<u8>, PageError>> {
     let mut bytes = Vec::new();
     reader
         .take(limit.saturating_add(1))
@@ -536,7 +536,7 @@ pub fn read_up_to(reader: impl Read, limit: u64) -> io::Result<Result<Vec<u8>, P
 /// The output file for an input found at `relative`: its extension replaced by `.md`, or for
 /// a name wget made (`index.html?p=714996`, `714996.html.1`), the whole name and `.md`, so
 /// that two of them never share one output.
-pub fn output_path(output: &Path, relative: &Path) -> PathBuf {
+pub(crate) fn output_path(output: &Path, relative: &Path) -> PathBuf {
     if wget_name(relative).is_some() {
         let mut name = relative.file_name().unwrap_or_default().to_os_string();
         name.push(".md");
@@ -1154,7 +1154,7 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// When a profile named the files after their articles, `named` holds the run's outputs and
 /// everything else cdt2md could have written is an orphan; a run narrowed by `--shard` or
 /// globs does not see every input then, and reports none.
-pub fn orphans(config: &Config, named: Option<&HashSet<PathBuf>>) -> Vec<PathBuf> {
+pub(crate) fn orphans(config: &Config, named: Option<&HashSet<PathBuf>>) -> Vec<PathBuf> {
     let Ok(roots) = roots(config) else {
         return Vec::new();
     };
@@ -1202,7 +1202,7 @@ pub fn orphans(config: &Config, named: Option<&HashSet<PathBuf>>) -> Vec<PathBuf
 /// Whether `path` is Markdown cdt2md could have written: front matter (YAML or TOML) that is
 /// a mapping holding one of the keys it writes, or one of `renamed` (what `--rename-key` made
 /// of them). Only such files are ever pruned; notes and anything else stay.
-pub fn could_have_written(path: &Path, renamed: &[(String, String)]) -> bool {
+pub(crate) fn could_have_written(path: &Path, renamed: &[(String, String)]) -> bool {
     let Ok(Ok(bytes)) = read_limited(path, 1 << 20) else {
         return false;
     };

@@ -285,7 +285,10 @@ mod tests {
     fn code_blocks_keep_their_whitespace() {
         assert_eq!(md("<pre><code>foo  \n</code></pre>"), "```\nfoo  \n```\n");
         // the parser drops the newline right after `<pre>`; one after `<code>` is content
-        assert_eq!(md("<pre><code>\n```\naaa\n</code></pre>"), "````\n\n```\naaa\n````\n");
+        assert_eq!(
+            md("<pre><code>\n```\naaa\n</code></pre>"),
+            "````\n\n```\naaa\n````\n"
+        );
         assert_eq!(md("<pre><code>b\n\n\n</code></pre>"), "```\nb\n\n\n```\n");
     }
 
@@ -313,7 +316,10 @@ mod tests {
     #[test]
     fn nested_emphasis_of_one_kind_nests() {
         assert_eq!(md("<p><em>a <em>b</em> c</em></p>"), "*a _b_ c*\n");
-        assert_eq!(md("<p><strong><strong>x</strong></strong></p>"), "**__x__**\n");
+        assert_eq!(
+            md("<p><strong><strong>x</strong></strong></p>"),
+            "**__x__**\n"
+        );
         assert_eq!(md("<p><em>(<em>foo</em>)</em></p>"), "*(_foo_)*\n");
     }
 
@@ -328,7 +334,10 @@ mod tests {
             md("<p><a href=\"/u\" title=\"a\nb\">x</a></p>"),
             "[x](/u \"a&#10;b\")\n"
         );
-        assert_eq!(md("<p><img src=\"i.png\" alt=\"a\nb\"></p>"), "![a&#10;b](i.png)\n");
+        assert_eq!(
+            md("<p><img src=\"i.png\" alt=\"a\nb\"></p>"),
+            "![a&#10;b](i.png)\n"
+        );
     }
 
     #[test]
