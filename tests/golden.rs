@@ -69,33 +69,63 @@ fn no_golden_file_without_its_page() {
     }
 }
 
+/// Each feature of real pages is held by some fixture page, and that page's conversion shows
+/// the feature handled (not merely present in the input).
 #[test]
 fn the_fixtures_cover_the_page_shapes() {
     let pages = pages();
     assert!(pages.len() >= 9, "the seed and at least 8 real pages");
-    let texts: Vec<String> = pages
+    let converted: Vec<(String, String)> = pages
         .iter()
-        .map(|p| String::from_utf8_lossy(&fs::read(p).expect("readable")).into_owned())
+        .map(|p| {
+            let input = fs::read(p).expect("readable");
+            let markdown = cdt2md::convert(&input, &cdt2md::Options::default())
+                .map(|c| c.markdown)
+                .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            (String::from_utf8_lossy(&input).into_owned(), markdown)
+        })
         .collect();
-    let any = |needle: &str| texts.iter().any(|t| t.contains(needle));
-    for needle in [
-        "CDT 档案卡",
-        "日期：",
-        "<!--16",
-        "data-lazy-src",
-        "<noscript>",
-        "addtoany_share_save_container",
-        "Feed enhanced by",
-        "__cf_email__",
-        "wp-embedded-content",
-        "youtube.com/embed",
-        "<table",
-        "<pre",
-        "<em>",
-        "<del>",
-        "wp-caption",
-        "<figure",
-    ] {
-        assert!(any(needle), "no fixture page holds {needle}");
+    type Check = fn(&str) -> bool;
+    let features: &[(&str, Check)] = &[
+        ("CDT 档案卡", |md| {
+            md.starts_with("---\n") && md.contains("\nauthor: ")
+        }),
+        ("日期：", |md| md.contains("\ndate: ")),
+        ("<!--16", |md| md.contains("\narchived: ")),
+        ("data-lazy-src", |md| !md.contains("data:image")),
+        ("<noscript>", |md| !md.contains("noscript")),
+        ("addtoany_share_save_container", |md| {
+            !md.contains("addtoany")
+        }),
+        ("Feed enhanced by", |md| !md.contains("Feed enhanced")),
+        ("__cf_email__", |md| {
+            !md.contains("email protected") && md.contains('@')
+        }),
+        ("wp-embedded-content", |md| md.contains("\n> ")),
+        ("youtube.com/embed", |md| {
+            md.contains("youtube.com/watch?v=")
+        }),
+        ("<table", |md| md.contains("| --- |")),
+        ("<pre", |md| md.contains("\n```")),
+        ("<em>", |md| md.contains('*')),
+        ("<del>", |md| md.contains("~~")),
+        ("wp-caption", |md| md.contains("![")),
+        ("<figure", |md| md.contains("![")),
+    ];
+    for (needle, handled) in features {
+        let holders: Vec<&(String, String)> = converted
+            .iter()
+            .filter(|(input, _)| input.contains(needle))
+            .collect();
+        assert!(!holders.is_empty(), "no fixture page holds {needle}");
+        let unhandled: Vec<usize> = (0..holders.len())
+            .filter(|&k| !handled(&holders[k].1))
+            .collect();
+        assert!(
+            unhandled.is_empty(),
+            "{} of {} pages holding {needle} convert without showing it handled",
+            unhandled.len(),
+            holders.len()
+        );
     }
 }

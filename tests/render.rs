@@ -1,6 +1,7 @@
 //! Each golden output, rendered by a CommonMark renderer (pulldown-cmark, GFM tables and
-//! strikethrough on), shows what its input page shows: the same visible text, and the same
-//! number of links, images, bold and italic runs, headings, list items, quotes and cells.
+//! strikethrough on), shows what its input page shows: the same visible text, the same link
+//! and image URLs in the same order, and the same number of bold and italic runs, headings,
+//! list items, quotes and cells.
 
 mod common;
 
@@ -36,6 +37,14 @@ fn rendered_output_matches_the_input_page() {
                 first_difference(&want.text, &got.text)
             ));
         }
+        for (what, want_urls, got_urls) in [
+            ("links", &want.links, &got.links),
+            ("images", &want.images, &got.images),
+        ] {
+            if let Some(difference) = common::first_url_difference(want_urls, got_urls) {
+                failures.push(format!("{stem}: {what} differ at {difference}"));
+            }
+        }
         if want.counts != got.counts {
             failures.push(format!(
                 "{stem}: counts differ\n  input:  {:?}\n  output: {:?}",
@@ -57,4 +66,28 @@ fn the_oracle_sees_emphasis_runs_like_a_reader() {
     // CommonMark does not close `**` between `：` and a letter: no bold at all.
     let broken = read_markdown("**标题：**Tiktok", &Default::default());
     assert_eq!(broken.counts.bold, 0);
+}
+
+#[test]
+fn the_oracle_sees_a_wrong_url_or_a_changed_order() {
+    let urls = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let want = urls(&["https://a.org/1", "https://a.org/2"]);
+    assert_eq!(common::first_url_difference(&want, &want), None);
+    assert!(
+        common::first_url_difference(&want, &urls(&["https://a.org/2", "https://a.org/1"]))
+            .is_some()
+    );
+    assert!(
+        common::first_url_difference(&want, &urls(&["https://a.org/1", "https://b.org/2"]))
+            .is_some()
+    );
+    assert!(common::first_url_difference(&want, &urls(&["https://a.org/1"])).is_some());
+    // a relative URL made absolute, and percent-encoding, are the same URL
+    assert_eq!(
+        common::first_url_difference(
+            &urls(&["files/a b.jpg"]),
+            &urls(&["https://x.net/files/a%20b.jpg"])
+        ),
+        None
+    );
 }

@@ -33,6 +33,9 @@ pub struct Reading {
     pub counts: Counts,
     /// `youtube:ID` or URL of embedded players: their link text is the converter's choice.
     pub embeds: HashSet<String>,
+    /// Link targets (players as their `embed_key`) and image sources, in document order.
+    pub links: Vec<String>,
+    pub images: Vec<String>,
 }
 
 // ---------------------------------------------------------------- input side
@@ -517,6 +520,14 @@ pub fn read_input(raw: &[u8]) -> Reading {
                     && visible
                 {
                     c.links += 1;
+                    // Cloudflare's protected address is the mailto: it hides
+                    let href = match href.split_once("/cdn-cgi/l/email-protection#") {
+                        Some((_, hex)) => {
+                            cf_decode(hex).map_or(href.clone(), |a| format!("mailto:{a}"))
+                        }
+                        None => href,
+                    };
+                    reading.links.push(href);
                 }
             }
             "iframe" => {
@@ -527,9 +538,21 @@ pub fn read_input(raw: &[u8]) -> Reading {
                 if let Some(src) = src {
                     c.links += 1;
                     reading.embeds.insert(embed_key(&src));
+                    reading.links.push(src);
                 }
             }
-            "img" => c.images += usize::from(real_src(node).is_some()),
+            "img" => {
+                if let Some(src) = real_src(node) {
+                    c.images += 1;
+                    // a srcset's first candidate
+                    let src = src
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_string();
+                    reading.images.push(src);
+                }
+            }
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => c.headings += 1,
             "li" => c.list_items += 1,
             "blockquote" => c.quotes += 1,
@@ -581,9 +604,10 @@ pub fn read_markdown(body: &str, embeds: &HashSet<String>) -> Reading {
                 match &tag {
                     Tag::Strong => strong += 1,
                     Tag::Emphasis => em += 1,
-                    Tag::Image { .. } => {
+                    Tag::Image { dest_url, .. } => {
                         image += 1;
                         reading.counts.images += 1;
+                        reading.images.push(dest_url.to_string());
                         bold.close();
                         italic.close();
                     }
@@ -591,6 +615,7 @@ pub fn read_markdown(body: &str, embeds: &HashSet<String>) -> Reading {
                         let embed = embeds.contains(&embed_key(dest_url));
                         if !dest_url.starts_with('#') {
                             reading.counts.links += 1;
+                            reading.links.push(dest_url.to_string());
                         }
                         link_stack.push(embed);
                         skip_link += usize::from(embed);
@@ -830,4 +855,48 @@ pub fn tool_available(tool: &str) -> bool {
         eprintln!("SKIPPED: {tool} is not installed (apt-get install {tool})");
     }
     found
+}
+
+/// The first place two URL lists differ, in order, or `None`. A URL of the input matches the
+/// output's when both read the same once percent-decoded and trimmed, when the input's is
+/// relative and the output's (made absolute) ends with it, or when both are the same player.
+pub fn first_url_difference(want: &[String], got: &[String]) -> Option<String> {
+    let read = |url: &str| percent_decoded(url.trim());
+    for (k, (w, g)) in want.iter().zip(got).enumerate() {
+        let (w, g) = (read(w), read(g));
+        let relative = !w.contains("://") && !w.starts_with("//") && !w.starts_with("mailto:");
+        let same = w == g
+            || (relative && g.ends_with(w.trim_start_matches(['.', '/'])))
+            || (w.starts_with("//") && g.ends_with(&w))
+            || embed_key(&w) == embed_key(&g);
+        if !same {
+            return Some(format!("#{k}: input {w:?}, output {g:?}"));
+        }
+    }
+    (want.len() != got.len()).then(|| {
+        format!(
+            "{} URLs in the input, {} in the output",
+            want.len(),
+            got.len()
+        )
+    })
+}
+
+fn percent_decoded(url: &str) -> String {
+    let bytes = url.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = url.get(i + 1..i + 3)
+            && let Ok(byte) = u8::from_str_radix(hex, 16)
+        {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| url.to_string())
 }
