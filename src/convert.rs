@@ -137,6 +137,8 @@ struct Located {
     root: Handle,
     outer: metadata::Outer,
     head: Option<head::HeadMeta>,
+    /// What the metadata read in the article (a whole page's term lines), for cleaning.
+    read: Vec<Handle>,
 }
 
 fn convert_article(article: Article, options: &Options) -> Result<Converted, PageError> {
@@ -157,14 +159,21 @@ fn convert_article(article: Article, options: &Options) -> Result<Converted, Pag
         ));
     }
     let document = parse::parse_html(&html);
-    let located = locate(&document, whole_page, outer, &mut warnings)?;
+    let mut located = locate(&document, whole_page, outer, &mut warnings)?;
     // a whole page's card sits below its menus, past the region looked at in a post
-    let card = (whole_page || card::may_hold_card(&html))
-        .then(|| card::take_card(&located.root, &mut warnings))
-        .flatten();
+    let (card, card_nodes) = (whole_page || card::may_hold_card(&html))
+        .then(|| card::read(&located.root, &mut warnings))
+        .flatten()
+        .unzip();
     // the page's last blocks, read once for the feed footer and the site's lines
     let tail = dom::tail(&located.root);
-    let footer = footer::take_feed_footer(&tail);
+    let (footer, footer_nodes) = footer::read_feed_footer(&tail).unzip();
+    let read: Vec<Handle> = card_nodes
+        .into_iter()
+        .chain(footer_nodes)
+        .flatten()
+        .chain(std::mem::take(&mut located.read))
+        .collect();
     if card.is_none() && footer.is_none() {
         warnings.push("no archive card".to_string());
     }
@@ -173,7 +182,14 @@ fn convert_article(article: Article, options: &Options) -> Result<Converted, Pag
             "archive card label not read: {label} (kept in card_other)"
         ));
     }
-    let found = clean::clean(&located.root, &tail, &html, whole_page, &mut warnings);
+    let found = clean::clean(
+        &located.root,
+        &tail,
+        &read,
+        &html,
+        whole_page,
+        &mut warnings,
+    );
     let card_rows = card
         .as_ref()
         .filter(|_| options.keep_card)
@@ -256,6 +272,7 @@ fn locate(
                     root: page.content,
                     outer: page.outer,
                     head: None,
+                    read: page.read,
                 });
             }
             Err(head::NoArticle::Listing(n)) => {
@@ -277,6 +294,7 @@ fn locate(
             root,
             outer,
             head: None,
+            read: Vec::new(),
         });
     }
     // a headerless document may be the site's listing or error page, saved all the same
@@ -303,6 +321,7 @@ fn locate(
         root,
         outer,
         head: Some(head::head_meta(document)),
+        read: Vec::new(),
     })
 }
 

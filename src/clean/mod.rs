@@ -28,16 +28,19 @@ use crate::url;
 
 pub(crate) use boilerplate::Found;
 
-/// Removes junk below `body` and resolves stand-ins; `html` is the page's text, searched
-/// before any walk for the site's lines. Loss the reader should know about (an image that
+/// Removes junk below `body` and resolves stand-ins: first `read`, what the metadata stage
+/// read (the card, the feed footer), then the site's lines (`html` is the page's text,
+/// searched before any walk) and the rest. Loss the reader should know about (an image that
 /// could not be kept) is reported in `warnings`.
 pub(crate) fn clean(
     body: &Handle,
     tail: &dom::Tail,
+    read: &[Handle],
     html: &str,
     whole_page: bool,
     warnings: &mut Vec<String>,
 ) -> Found {
+    dom::detach_all(read);
     let found = boilerplate::remove(body, tail, html, whole_page);
     let mut cleaner = Cleaner {
         warnings,
@@ -688,7 +691,7 @@ mod tests {
         let doc = parse_html(html);
         let body = dom::body(&doc);
         let mut warnings = Vec::new();
-        clean(&body, &dom::tail(&body), html, false, &mut warnings);
+        clean(&body, &dom::tail(&body), &[], html, false, &mut warnings);
         (outline(&body), warnings)
     }
 

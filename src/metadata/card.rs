@@ -1,5 +1,5 @@
-//! The "CDT 档案卡" archive card in an article's HTML: read into the card's fields and removed
-//! from the tree, so the body never shows it.
+//! The "CDT 档案卡" archive card in an article's HTML: read into the card's fields. Where it
+//! lies is handed to the cleaning stage, which removes it, so the body never shows it.
 
 use html5ever::local_name;
 use markup5ever_rcdom::{Handle, NodeData};
@@ -39,17 +39,16 @@ fn label(text: &str) -> Option<Label> {
         .map(Label::Field)
 }
 
-/// Finds the archive card, reads it and removes it from the tree. A page that somehow holds
-/// more than one loses them all; the first is read.
-pub(crate) fn take_card(body: &Handle, warnings: &mut Vec<String>) -> Option<Card> {
+/// Finds the archive card and reads it; with it, the elements that hold it (all the cards a
+/// page somehow holds, the first read), for cleaning to remove.
+pub(crate) fn read(body: &Handle, warnings: &mut Vec<String>) -> Option<(Card, Vec<Handle>)> {
     let found = find_cards(body);
     let card = read_card(&found.first()?.content, warnings);
     let roots: Vec<Handle> = found
         .iter()
         .map(|f| outermost_wrapper(&f.root, body))
         .collect();
-    dom::detach_all(&roots);
-    Some(card)
+    Some((card, roots))
 }
 
 struct Found {
@@ -356,6 +355,14 @@ const CARD_REGION: usize = 16 * 1024;
 mod tests {
     use super::*;
     use crate::parse::parse_html;
+
+    /// Reads the card and removes what `read` names, as cleaning does: what remains is the
+    /// body without it.
+    fn take_card(body: &Handle, warnings: &mut Vec<String>) -> Option<Card> {
+        let (card, nodes) = read(body, warnings)?;
+        dom::detach_all(&nodes);
+        Some(card)
+    }
 
     fn card_of(html: &str) -> (Option<Card>, String) {
         let doc = parse_html(html);

@@ -1,5 +1,5 @@
 //! The 2020 RSS footer (`© POSTER for 中国数字时代 | Permalink | … Post tags: …`): who posted
-//! the article on CDT and its tags, read and removed with the `<hr>` above it.
+//! the article on CDT and its tags. It and the `<hr>` above it are handed to cleaning to remove.
 //!
 //! Feeds append it to the end of a post, so only the last few blocks are looked at (and the
 //! last few inside a wrapper that ends the page), not the whole tree.
@@ -11,8 +11,8 @@ use super::Metadata;
 use super::card::{clean_value, list_value};
 use crate::dom::{self, Walk};
 
-/// The footer's poster and tags, the footer gone from the tree; `None` when there is none.
-pub(crate) fn take_feed_footer(tail: &dom::Tail) -> Option<Metadata> {
+/// The footer's poster and tags, and the elements it lies in; `None` when there is none.
+pub(crate) fn read_feed_footer(tail: &dom::Tail) -> Option<(Metadata, Vec<Handle>)> {
     let mut footer: Option<Metadata> = None;
     let mut doomed: Vec<Handle> = Vec::new();
     for (node, start) in &tail.0 {
@@ -33,8 +33,7 @@ pub(crate) fn take_feed_footer(tail: &dom::Tail) -> Option<Metadata> {
         }
         doomed.push(node);
     }
-    dom::detach_all(&doomed);
-    footer
+    footer.map(|footer| (footer, doomed))
 }
 
 /// Enough text to recognise a footer line, long tag lists included.
@@ -84,6 +83,13 @@ fn read_footer(node: &Handle, text: &str) -> Metadata {
 mod tests {
     use super::*;
     use crate::parse::parse_html;
+
+    /// Reads the footer and removes what `read_feed_footer` names, as cleaning does.
+    fn take_feed_footer(tail: &dom::Tail) -> Option<Metadata> {
+        let (footer, nodes) = read_feed_footer(tail)?;
+        dom::detach_all(&nodes);
+        Some(footer)
+    }
 
     #[test]
     fn feed_footer() {

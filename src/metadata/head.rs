@@ -108,6 +108,9 @@ pub(crate) struct FullPage {
     /// The entry content: the only part of the page that becomes the body.
     pub content: Handle,
     pub outer: Outer,
+    /// The lines read at the content's end (`所在分类：`, `标签：`) and the related reading
+    /// after them, for cleaning to remove.
+    pub read: Vec<Handle>,
 }
 
 /// Why a whole document holds no article.
@@ -238,9 +241,13 @@ pub(crate) fn full_page(document: &Handle) -> Result<FullPage, NoArticle> {
         tags,
         ..Outer::default()
     };
-    take_content_terms(&content, &mut outer);
+    let read = read_content_terms(&content, &mut outer);
     outer.present = outer.title.is_some() || outer.url.is_some() || outer.archived.is_some();
-    Ok(FullPage { content, outer })
+    Ok(FullPage {
+        content,
+        outer,
+        read,
+    })
 }
 
 /// The article's body: the one `entry-content` (or `post-content`) outside the sidebar,
@@ -330,9 +337,9 @@ fn is_entry_header(node: &Handle) -> bool {
     dom::is_tag(node, &local_name!("header")) || dom::has_class(node, "entry-header")
 }
 
-/// Lines some themes end the entry content with: `所在分类：…`, `标签：…` (read, then
-/// removed) and `相关阅读：…` (removed, with the list that follows it).
-fn take_content_terms(content: &Handle, outer: &mut Outer) {
+/// Lines some themes end the entry content with: `所在分类：…`, `标签：…` (read) and
+/// `相关阅读：…` with the list that follows it; all of them are handed back, to be removed.
+fn read_content_terms(content: &Handle, outer: &mut Outer) -> Vec<Handle> {
     let mut doomed = Vec::new();
     for node in dom::tail_blocks(content) {
         let start = dom::text_prefix(&node, 16);
@@ -362,7 +369,7 @@ fn take_content_terms(content: &Handle, outer: &mut Outer) {
             doomed.push(node);
         }
     }
-    dom::detach_all(&doomed);
+    doomed
 }
 
 /// Categories and tags from the entry footer (or, lacking one, the article around its
@@ -468,6 +475,7 @@ mod tests {
         let html = r#"<html><body><article><h1 class="entry-title">T</h1><div class="entry-content"><p>正文</p><p>所在分类：<a href="/c/a">中国</a></p><p>标签：<a href="/t/b">审查</a></p><p>相关阅读：</p><ul><li><a href="/x">另一篇</a></li></ul></div></article></body></html>"#;
         let doc = parse_html(html);
         let page = full_page(&doc).expect("an article");
+        dom::detach_all(&page.read);
         assert_eq!(dom::text_content(&page.content), "正文");
         assert_eq!(page.outer.categories, vec!["中国"]);
         assert_eq!(page.outer.tags, vec!["审查"]);
