@@ -17,3 +17,13 @@ impl Element for Block {
         w.flush();
     }
 }
+
+/// Inside a heading or a table cell, whose content is one line, a block element is only a
+/// boundary: `Some` of what the walk then does.
+pub(crate) fn flattened(w: &mut Writer<'_>, node: &Handle) -> Option<Visit> {
+    if w.cx.one_line == 0 {
+        return None;
+    }
+    Block.enter(w, node);
+    Some(Visit::ChildrenAs(&Block))
+}

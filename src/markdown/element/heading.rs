@@ -2,7 +2,7 @@
 
 use markup5ever_rcdom::Handle;
 
-use super::block::Block;
+use super::block::flattened;
 use super::{Element, Visit};
 use crate::markdown::Writer;
 use crate::markdown::blocks::Kind;
@@ -20,9 +20,8 @@ pub(crate) const H6: Heading = Heading(6);
 
 impl Element for Heading {
     fn enter(&self, w: &mut Writer<'_>, node: &Handle) -> Visit {
-        if w.cx.one_line > 0 {
-            Block.enter(w, node);
-            return Visit::ChildrenAs(&Block);
+        if let Some(visit) = flattened(w, node) {
+            return visit;
         }
         w.flush();
         w.cx.one_line += 1;

@@ -2,7 +2,7 @@
 
 use markup5ever_rcdom::Handle;
 
-use super::block::Block;
+use super::block::flattened;
 use super::{Element, Visit};
 use crate::markdown::{Writer, bullet};
 
@@ -10,9 +10,8 @@ pub(crate) struct Item;
 
 impl Element for Item {
     fn enter(&self, w: &mut Writer<'_>, node: &Handle) -> Visit {
-        if w.cx.one_line > 0 {
-            Block.enter(w, node);
-            return Visit::ChildrenAs(&Block);
+        if let Some(visit) = flattened(w, node) {
+            return visit;
         }
         w.flush();
         let depth = w.blocks.depth();

@@ -3,7 +3,7 @@
 use html5ever::local_name;
 use markup5ever_rcdom::Handle;
 
-use super::block::Block;
+use super::block::flattened;
 use super::{Element, Visit};
 use crate::dom;
 use crate::markdown::{List, Writer, bullet};
@@ -17,9 +17,8 @@ pub(crate) const NUMBERS: ListElement = ListElement { ordered: true };
 
 impl Element for ListElement {
     fn enter(&self, w: &mut Writer<'_>, node: &Handle) -> Visit {
-        if w.cx.one_line > 0 {
-            Block.enter(w, node);
-            return Visit::ChildrenAs(&Block);
+        if let Some(visit) = flattened(w, node) {
+            return visit;
         }
         w.flush();
         let start = if self.ordered {

@@ -2,7 +2,7 @@
 
 use markup5ever_rcdom::Handle;
 
-use super::block::Block;
+use super::block::flattened;
 use super::{Element, Visit};
 use crate::markdown::Writer;
 
@@ -10,9 +10,8 @@ pub(crate) struct Quote;
 
 impl Element for Quote {
     fn enter(&self, w: &mut Writer<'_>, node: &Handle) -> Visit {
-        if w.cx.one_line > 0 {
-            Block.enter(w, node);
-            return Visit::ChildrenAs(&Block);
+        if let Some(visit) = flattened(w, node) {
+            return visit;
         }
         w.flush();
         w.blocks.push_quote();

@@ -60,16 +60,21 @@ impl Element for Row {
     }
 }
 
+/// A cell or caption starts: its content is one line, collected for the table.
+fn enter_cell(w: &mut Writer<'_>, node: &Handle) -> Visit {
+    if !in_table(w) {
+        return as_block(w, node);
+    }
+    if let Some(table) = &mut w.cx.table {
+        table.in_cell = true;
+    }
+    w.cx.one_line += 1;
+    Visit::Children
+}
+
 impl Element for Cell {
     fn enter(&self, w: &mut Writer<'_>, node: &Handle) -> Visit {
-        if !in_table(w) {
-            return as_block(w, node);
-        }
-        if let Some(table) = &mut w.cx.table {
-            table.in_cell = true;
-        }
-        w.cx.one_line += 1;
-        Visit::Children
+        enter_cell(w, node)
     }
 
     fn exit(&self, w: &mut Writer<'_>, node: &Handle) {
@@ -89,14 +94,7 @@ impl Element for Cell {
 
 impl Element for Caption {
     fn enter(&self, w: &mut Writer<'_>, node: &Handle) -> Visit {
-        if !in_table(w) {
-            return as_block(w, node);
-        }
-        if let Some(table) = &mut w.cx.table {
-            table.in_cell = true;
-        }
-        w.cx.one_line += 1;
-        Visit::Children
+        enter_cell(w, node)
     }
 
     fn exit(&self, w: &mut Writer<'_>, _node: &Handle) {
