@@ -17,10 +17,6 @@
 use super::chars::{is_punctuation, is_whitespace, is_word};
 use super::inline::{Emph, Tok};
 
-/// Passes of the mover. Each pass moves one character at every failing boundary; real text has
-/// at most a few punctuation marks in a row at an emphasis edge.
-const MAX_PASSES: usize = 16;
-
 /// Emphasis pairs in one paragraph beyond which it is written without emphasis.
 const MAX_CHECKED_PAIRS: usize = 2000;
 
@@ -37,6 +33,7 @@ pub fn fix(toks: &mut Vec<Tok>) {
     renest(toks);
     drop_pairs(toks, |_, _, shows| !shows);
     move_edges(toks);
+    drop_failing_nested(toks);
     let failing = failing_delimiters(toks);
     if !failing.is_empty() {
         isolate_failing(toks, &failing, isolate);
@@ -160,16 +157,23 @@ fn smallest_pair_around(toks: &[Tok], tokens: &[usize]) -> Option<usize> {
         .map(|(_, open)| open)
 }
 
+/// The kinds each token shows as the tokens mean them. A kind nested in itself (the third
+/// level of `*_*…*_*`) counts once: it ends where its outermost pair does.
 fn intended_kinds(toks: &[Tok]) -> Vec<u8> {
-    let mut active = 0u8;
+    let mut depth = [0usize; EMPHS.len()];
+    let index = |e: Emph| EMPHS.iter().position(|k| *k == e).unwrap_or(0);
     toks.iter()
         .map(|tok| {
             match tok {
-                Tok::Open(e) => active |= kind_bit(*e),
-                Tok::Close(e) => active &= !kind_bit(*e),
+                Tok::Open(e) => depth[index(*e)] += 1,
+                Tok::Close(e) => depth[index(*e)] = depth[index(*e)].saturating_sub(1),
                 _ => {}
             }
-            active
+            EMPHS
+                .iter()
+                .zip(depth)
+                .filter(|(_, d)| *d > 0)
+                .fold(0, |bits, (e, _)| bits | kind_bit(*e))
         })
         .collect()
 }
@@ -400,13 +404,43 @@ const EMPHS: [Emph; 5] = [
     Emph::EmAlt,
 ];
 
-fn move_edges(toks: &mut Vec<Tok>) {
-    for _ in 0..MAX_PASSES {
-        let (fixed, changed) = move_pass(std::mem::take(toks));
-        *toks = fixed;
-        if !changed {
-            break;
+/// Emphasis inside emphasis of its kind (`_` in `*`) goes where it, or a delimiter beside it,
+/// cannot open or close (`_` never does inside a word; `甲**__a__**` fails on `**`): what it
+/// covers shows the outer emphasis all the same.
+fn drop_failing_nested(toks: &mut Vec<Tok>) {
+    if !toks
+        .iter()
+        .any(|t| matches!(t, Tok::Open(Emph::EmAlt | Emph::StrongAlt)))
+    {
+        return;
+    }
+    // each delimiter's group: the delimiters side by side with it
+    let mut group = vec![0usize; toks.len()];
+    let mut id = 0;
+    for k in 0..toks.len() {
+        if k > 0 && !(is_delimiter(&toks[k]) && is_delimiter(&toks[k - 1])) {
+            id += 1;
         }
+        group[k] = id;
+    }
+    let failing_groups: Vec<usize> = failing_delimiters(toks).iter().map(|&k| group[k]).collect();
+    let nested: Vec<bool> = toks
+        .iter()
+        .map(|t| matches!(t, Tok::Open(Emph::EmAlt | Emph::StrongAlt)))
+        .collect();
+    drop_pairs(toks, |open, close, _| {
+        nested[open]
+            && (failing_groups.contains(&group[open]) || failing_groups.contains(&group[close]))
+    });
+}
+
+/// The placement rule, applied once: at each delimiter group, punctuation and spaces at a
+/// failing inner edge move outside until the group's delimiters work. Emphasis left around
+/// nothing by that goes.
+fn move_edges(toks: &mut Vec<Tok>) {
+    let (fixed, changed) = move_pass(std::mem::take(toks));
+    *toks = fixed;
+    if changed {
         drop_pairs(toks, |_, _, shows| !shows);
     }
 }
@@ -656,21 +690,35 @@ fn move_pass(mut toks: Vec<Tok>) -> (Vec<Tok>, bool) {
             .unwrap_or(end);
         let (closers, openers) = toks[i..end].split_at(split - i);
         let (closers, openers) = (closers.to_vec(), openers.to_vec());
-        let prev = out.last().and_then(last_char);
-        let next = toks.get(end).and_then(first_char);
-
+        // Characters move out one at a time, each time looking again, until every delimiter
+        // of the group works or no punctuation is left to move.
         let mut middle: Vec<char> = Vec::new();
-        if failures(&closers, &middle, &openers, prev, next).0
-            && let Some(moved) = take_last_char(&mut out)
-        {
-            middle.push(moved);
-        }
-        if failures(&closers, &middle, &openers, prev, next).1
-            && let Some(Tok::Text(after)) = toks.get_mut(end)
-            && let Some(first) = after.chars().next().filter(|c| !is_word(*c))
-        {
-            after.drain(..first.len_utf8());
-            middle.push(first);
+        loop {
+            let prev = out
+                .iter()
+                .rev()
+                .find(|t| !matches!(t, Tok::Text(s) if s.is_empty()))
+                .and_then(last_char);
+            let next = match toks.get(end) {
+                Some(Tok::Text(after)) if after.is_empty() => {
+                    toks.get(end + 1).and_then(first_char)
+                }
+                other => other.and_then(first_char),
+            };
+            let (closer_fails, opener_fails) = failures(&closers, &middle, &openers, prev, next);
+            if closer_fails && let Some(moved) = take_last_char(&mut out) {
+                middle.insert(0, moved);
+                continue;
+            }
+            if opener_fails
+                && let Some(Tok::Text(after)) = toks.get_mut(end)
+                && let Some(first) = after.chars().next().filter(|c| !is_word(*c))
+            {
+                after.drain(..first.len_utf8());
+                middle.push(first);
+                continue;
+            }
+            break;
         }
         changed |= !middle.is_empty();
         out.extend(closers);

@@ -324,6 +324,22 @@ mod tests {
     }
 
     #[test]
+    fn nested_emphasis_gives_way_where_it_cannot_stand() {
+        // the third level is the first again; `_` cannot open between letters
+        assert_eq!(md("<p><em><em><em>甲</em></em>a</em></p>"), "*甲a*\n");
+        assert_eq!(md("<p>甲<b><b>a</b></b></p>"), "甲**a**\n");
+        assert_eq!(
+            md("<p><b><strong><b>甲</b></strong><a href=\"https://x.org\">甲</a></b></p>"),
+            "**__甲__[甲](https://x.org)**\n"
+        );
+        // punctuation moves out first; then both levels stand
+        assert_eq!(
+            md("<p><strong><strong>封号？</strong></strong>为何</p>"),
+            "**__封号__**？为何\n"
+        );
+    }
+
+    #[test]
     fn a_break_inside_emphasis_keeps_it_whole() {
         assert_eq!(md("<p><em>foo<br>bar</em></p>"), "*foo\\\nbar*\n");
     }

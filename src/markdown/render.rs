@@ -64,7 +64,9 @@ fn finish(mut toks: Vec<Tok>, ctx: Ctx, out: &mut Vec<String>) {
         let leading = toks.iter().take_while(|t| **t == Tok::Break).count();
         toks.drain(..leading);
     }
-    if !toks.iter().any(is_visible) && !holds_empty_link(&toks) {
+    // a code span, even of spaces, is written; a paragraph of nothing else is not empty
+    let written = |t: &Tok| is_visible(t) || matches!(t, Tok::Code(_));
+    if !toks.iter().any(written) && !holds_empty_link(&toks) {
         return;
     }
     if toks.contains(&Tok::LinkOpen) {
@@ -157,8 +159,9 @@ fn holds_empty_link(toks: &[Tok]) -> bool {
 
 fn is_visible(tok: &Tok) -> bool {
     match tok {
-        Tok::Text(s) => s.chars().any(|c| !is_whitespace(c) && !is_invisible(c)),
-        Tok::Image { .. } | Tok::Code(_) => true,
+        // a code span of spaces is still written, but shows nothing to click
+        Tok::Text(s) | Tok::Code(s) => s.chars().any(|c| !is_whitespace(c) && !is_invisible(c)),
+        Tok::Image { .. } => true,
         _ => false,
     }
 }
