@@ -1,24 +1,33 @@
 //! Making every emphasis delimiter open and close under CommonMark's flanking rules.
 //!
 //! `<strong>标题：</strong>Tiktok` written naively is `**标题：**Tiktok`, and CommonMark does not
-//! close that `**`: it is preceded by punctuation and followed by a letter. Where (and only
-//! where) a delimiter run would fail, the punctuation or space at the inner edge moves outside
-//! the delimiters: `**标题**：Tiktok`. No character is ever added.
+//! close that `**`: it is preceded by punctuation and followed by a letter. The placement rule,
+//! applied once at each group of delimiters: where (and only where) a delimiter would fail,
+//! the punctuation or space at the inner edge moves outside, one character at a time until it
+//! works: `**标题**：Tiktok`. No character is ever added, and letters never move.
 //!
-//! Emphasis around a link, image or code span fails the same way (`中**[链接](u)**文`): the
-//! brackets are punctuation too. There the emphasis is split so that it never touches them,
-//! and goes inside the link text instead (`中[**链接**](u)文`).
+//! What that rule cannot place falls back, in order: emphasis nested in its own kind
+//! (`__` in `**`) gives way; emphasis around a link, image or code span (`中**[链接](u)**文`,
+//! where the brackets are punctuation too) goes inside the link text instead
+//! (`中[**链接**](u)文`); emphasis edge to edge with another kind between letters steps back
+//! from it; and what still cannot open or close (a delimiter run next to a `~~` run, say)
+//! loses its delimiters: plain text is better than stray asterisks.
 //!
 //! The checks hold under both CommonMark 0.30 (punctuation = P categories) and 0.31 (P and S),
-//! since renderers in the wild follow either. What still cannot open or close (a delimiter
-//! run next to a `~~` run, say) loses its delimiters: plain text is better than stray
-//! asterisks.
+//! since renderers in the wild follow either.
 
 use super::chars::{is_punctuation, is_whitespace, is_word};
 use super::inline::{Emph, Tok};
 
-/// Emphasis pairs in one paragraph beyond which it is written without emphasis.
+/// Emphasis pairs in one paragraph beyond which it is written without emphasis: CommonMark's
+/// matching, run to check the result, takes quadratic time on contrived input, and no article
+/// has a paragraph of thousands of emphasised runs.
 const MAX_CHECKED_PAIRS: usize = 2000;
+
+/// Pairs given up, one per round, to CommonMark's matching before the paragraph is written
+/// without emphasis; each round runs the matching again, so this bounds the time a hostile
+/// paragraph takes. Real pages need at most one or two.
+const MAX_MISMATCHED_PAIRS: usize = 64;
 
 pub fn fix(toks: &mut Vec<Tok>) {
     let pairs = toks.iter().filter(|t| matches!(t, Tok::Open(_))).count();
@@ -49,21 +58,25 @@ pub fn fix(toks: &mut Vec<Tok>) {
         drop_pairs(toks, |_, _, shows| !shows);
         move_edges(toks);
     }
-    for _ in 0..8 {
+    // What fails still loses its delimiters; dropping them can leave a neighbour failing,
+    // which goes in turn. Each round removes delimiters, so this ends.
+    loop {
         let failing = failing_delimiters(toks);
+        let before = toks.len();
         if failing.is_empty() {
             break;
         }
         drop_pairs(toks, |open, close, _| {
             failing.contains(&open) || failing.contains(&close)
         });
+        if toks.len() == before {
+            break;
+        }
     }
     // Every delimiter now opens or closes where it stands; whether they also pair up as meant
-    // (`***甲**和**乙***` does not) takes CommonMark's own matching to tell. That matching can
-    // take quadratic time on contrived input, so a paragraph with thousands of emphasised runs
-    // (no article has one) is written without emphasis instead.
+    // (`***甲**和**乙***` does not) takes CommonMark's own matching to tell.
     let pairs = toks.iter().filter(|t| matches!(t, Tok::Open(_))).count();
-    for _ in 0..64 {
+    for _ in 0..MAX_MISMATCHED_PAIRS {
         if pairs > MAX_CHECKED_PAIRS {
             break;
         }
