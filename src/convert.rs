@@ -219,9 +219,10 @@ fn convert_article(article: Article, options: &Options) -> Result<Converted, Pag
         page_folder: options.page_folder.as_deref(),
     };
     let body_md = markdown::to_markdown(&located.root, &links);
-    if !named && body_md.trim().is_empty() {
+    // a card with nothing readable in it names nothing either
+    if (!named || metadata.is_empty()) && body_md.trim().is_empty() {
         return Err(PageError::NotAPage(
-            "no article in it: no header, card or article text".to_string(),
+            "no article in it: no header, no card with anything in it, no article text".to_string(),
         ));
     }
     // A post, an item, a wrapped page name their article; one of them naming nothing is no

@@ -29,6 +29,12 @@ fn saved_crashes_stay_fixed() {
             }
             // panics on raw HTML in the output
             common::read_markdown(body, &Default::default());
+            let markdown = &converted.markdown;
+            assert!(
+                markdown.ends_with('\n') && !markdown.ends_with("\n\n"),
+                "{}: not one newline at the end",
+                path.display()
+            );
             assert!(
                 !converted.markdown.contains('\u{fffd}'),
                 "{}: a replacement character",

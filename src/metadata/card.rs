@@ -150,7 +150,7 @@ fn read_card(content: &Handle, warnings: &mut Vec<String>) -> Card {
                 if !written.is_empty() {
                     card.unknown_labels.push(written.to_string());
                     if !text.is_empty() {
-                        card.metadata.card_other.push((written.to_string(), text));
+                        card.metadata.add_card_other(written, text);
                     }
                 }
                 continue;
@@ -210,7 +210,7 @@ fn set(
         _ => {}
     }
     if matches!(key, Key::Date | Key::Deleted) && meta.get(key).is_none() && !text.is_empty() {
-        meta.card_other.push((written.to_string(), text));
+        meta.add_card_other(written, text);
     }
     match key.url_key() {
         Some(Key::AuthorUrl) => meta.author_url = url,
@@ -462,6 +462,16 @@ mod tests {
         );
         assert_eq!(card.unknown_labels, vec!["新栏目"]);
         assert_eq!(rest, "正文");
+    }
+
+    #[test]
+    fn a_label_said_twice_is_one_entry() {
+        let html = r#"<div class="su-spoiler"><div class="su-spoiler-title">CDT 档案卡</div><div class="su-spoiler-content"><strong>标题：</strong>T<br><strong>新标签：</strong>甲<br><strong>新标签：</strong>乙<br><strong>新标签：</strong>甲</div></div>"#;
+        let (card, _) = card_of(html);
+        assert_eq!(
+            card.expect("a card").metadata.card_other,
+            vec![("新标签".to_string(), "甲；乙".to_string())]
+        );
     }
 
     #[test]

@@ -267,6 +267,19 @@ impl Metadata {
         known.chain(extra).collect()
     }
 
+    /// Keeps a card line no field holds. A label the card repeats keeps one entry, its texts
+    /// joined, since `card_other` is a mapping and a mapping's keys are unique.
+    pub(crate) fn add_card_other(&mut self, label: &str, text: String) {
+        match self.card_other.iter_mut().find(|(l, _)| l == label) {
+            Some((_, kept)) if kept.split('；').any(|t| t == text) => {}
+            Some((_, kept)) => {
+                kept.push('；');
+                kept.push_str(&text);
+            }
+            None => self.card_other.push((label.to_string(), text)),
+        }
+    }
+
     /// Whether nothing at all is known.
     pub fn is_empty(&self) -> bool {
         Key::ALL.iter().all(|&key| self.get(key).is_none())
