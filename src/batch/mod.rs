@@ -17,6 +17,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use walkdir::WalkDir;
 
+pub mod catalog;
 mod names;
 mod naming;
 
@@ -50,6 +51,9 @@ pub struct Config {
     pub max_size: u64,
     /// Where outputs go: the mirrored tree, or files named as a profile names them.
     pub naming: Naming,
+    /// Give each converted article's [`Outcome`] its catalogue entry (`--catalog`,
+    /// `--image-list`).
+    pub catalog: bool,
 }
 
 /// Shard `index` (0-based) of `count`.
@@ -112,6 +116,9 @@ pub struct Outcome {
     pub title: Option<String>,
     /// The text encoding the page was read in.
     pub encoding: Option<String>,
+    /// The article as the catalogue lists it, when the run collects one.
+    #[serde(skip)]
+    pub entry: Option<Box<catalog::Entry>>,
 }
 
 /// Totals of a run.
@@ -489,6 +496,7 @@ fn failure(input: &Path, output: Option<&Path>, error: String) -> Outcome {
         ms: 0.0,
         title: None,
         encoding: None,
+        entry: None,
     }
 }
 
@@ -506,6 +514,7 @@ fn skipped(job: &Job, bytes_in: u64, reason: Option<String>) -> Outcome {
         ms: 0.0,
         title: None,
         encoding: None,
+        entry: None,
     }
 }
 
@@ -932,6 +941,14 @@ fn finish(
             Err(err) => return fail(format!("cannot write {}: {err}", output.display())),
         },
     };
+    let entry = config.catalog.then(|| {
+        let relative = output.strip_prefix(&config.output).unwrap_or(output);
+        Box::new(catalog::Entry::new(
+            &converted,
+            job.path.display().to_string(),
+            relative_key(relative),
+        ))
+    });
     Outcome {
         input: job.path.display().to_string(),
         output: Some(output.display().to_string()),
@@ -945,6 +962,7 @@ fn finish(
         ms: 0.0,
         title: converted.metadata.title,
         encoding: Some(converted.encoding.to_string()),
+        entry,
     }
 }
 
@@ -1131,8 +1149,11 @@ fn write_inside(root: Option<&Path>, path: &Path, bytes: &[u8]) -> io::Result<()
 /// Writes through a temporary file in the same folder, renamed over the target: a crash or
 /// Ctrl-C leaves the old file or the new one, never half of one. (No fsync: this guards
 /// against interruption, not power loss, and keeps large batches fast.)
-fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
     let mut builder = tempfile::Builder::new();
     builder.prefix(".cdt2md-").suffix(".tmp");
     #[cfg(unix)]

@@ -87,6 +87,16 @@ struct Args {
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
 
+    /// Also write a catalogue of the articles converted, one row each, sorted by date: CSV
+    /// for a `.csv` FILE, else JSON Lines. --check compares it instead.
+    #[arg(long, value_name = "FILE", requires = "output")]
+    catalog: Option<PathBuf>,
+
+    /// Also write every image URL the Markdown refers to, sorted, one a line (for
+    /// `wget -x -i FILE`, then --rewrite-images). --check compares it instead.
+    #[arg(long, value_name = "FILE", requires = "output")]
+    image_list: Option<PathBuf>,
+
     /// Only the pages whose relative path falls in shard K of N (e.g. 2/4).
     #[arg(long, value_name = "K/N", value_parser = parse_shard, requires = "output")]
     shard: Option<Shard>,
@@ -508,6 +518,7 @@ fn write_single_report(
         bytes_out: result.as_ref().map_or(0, |c| c.markdown.len() as u64),
         ms: 0.0,
         title: result.as_ref().ok().and_then(|c| c.metadata.title.clone()),
+        entry: None,
         encoding: result.as_ref().ok().map(|c| c.encoding.to_string()),
     };
     let mut summary = Summary::default();
@@ -530,7 +541,13 @@ fn run_batch(args: &Args, options: Options) -> ExitCode {
         Err(err) => return usage_error(&format!("{err:#}")),
     };
     let progress = progress_bar(args, &config);
+    let entries: Mutex<Vec<batch::catalog::Entry>> = Mutex::new(Vec::new());
     let sink = |outcome: &Outcome| {
+        if let Some(entry) = &outcome.entry
+            && let Ok(mut entries) = entries.lock()
+        {
+            entries.push((**entry).clone());
+        }
         on_outcome(
             &config,
             args.quiet,
@@ -594,14 +611,55 @@ fn run_batch(args: &Args, options: Options) -> ExitCode {
             return ExitCode::from(1);
         }
     }
+    let mut entries = entries.into_inner().unwrap_or_default();
+    let archive_ok = archive_files(args, config.check, &mut entries);
     if !args.quiet {
         eprintln!("cdt2md: {}", describe(&summary, config.check));
     }
-    if summary.ok(config.check) {
+    if summary.ok(config.check) && archive_ok {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     }
+}
+
+/// Writes (or with `--check`, compares) the catalogue and the image list; false when one
+/// could not be written or, checked, is missing or stale.
+fn archive_files(args: &Args, check: bool, entries: &mut [batch::catalog::Entry]) -> bool {
+    let mut files = Vec::new();
+    if let Some(path) = &args.catalog {
+        let format = batch::catalog::Format::of(path);
+        files.push((
+            path,
+            "catalogue",
+            batch::catalog::catalogue(entries, format),
+        ));
+    }
+    if let Some(path) = &args.image_list {
+        files.push((path, "image list", batch::catalog::image_list(entries)));
+    }
+    let mut ok = true;
+    for (path, what, bytes) in files {
+        let existing = std::fs::read(path).ok();
+        if existing.as_deref() == Some(bytes.as_slice()) {
+            continue;
+        }
+        if check {
+            let state = if existing.is_some() {
+                "stale"
+            } else {
+                "missing"
+            };
+            println!("{state}: {} (the {what})", path.display());
+            ok = false;
+            continue;
+        }
+        if let Err(err) = batch::write_atomic(path, &bytes) {
+            eprintln!("cdt2md: cannot write the {what} {}: {err}", path.display());
+            ok = false;
+        }
+    }
+    ok
 }
 
 /// `pruned` when `--prune` deleted the orphan, else `orphaned`.
@@ -648,6 +706,7 @@ fn batch_config(args: &Args, options: Options) -> anyhow::Result<Config> {
         follow_links: args.follow,
         max_size: args.max_size,
         naming: batch::Naming::of(options_profile),
+        catalog: args.catalog.is_some() || args.image_list.is_some(),
     })
 }
 

@@ -1,0 +1,229 @@
+//! The archive as a whole: `--catalog` (JSON Lines and CSV) and `--image-list`, on the
+//! bundled pages and forms.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+fn cdt2md() -> Command {
+    Command::cargo_bin("cdt2md").expect("binary is built")
+}
+
+/// Converts the fixture pages and forms into `dir/out` with the given extra arguments.
+fn run(dir: &Path, extra: &[&str]) {
+    cdt2md()
+        .args(["fixtures/pages", "fixtures/forms", "-q", "-o"])
+        .arg(dir.join("out"))
+        .args(extra)
+        .assert()
+        .success();
+}
+
+fn yaml_of(markdown: &str) -> serde_yaml::Mapping {
+    let (yaml, _) = common::split_front_matter(markdown);
+    serde_yaml::from_str(yaml.unwrap_or("{}")).expect("front matter parses")
+}
+
+fn text(value: Option<&serde_yaml::Value>) -> serde_json::Value {
+    match value.and_then(|v| v.as_str()) {
+        Some(s) => serde_json::Value::String(s.to_string()),
+        None => serde_json::Value::Null,
+    }
+}
+
+fn list(value: Option<&serde_yaml::Value>) -> serde_json::Value {
+    let items: Vec<serde_json::Value> = value
+        .and_then(|v| v.as_sequence())
+        .map(|s| {
+            s.iter()
+                .filter_map(|v| v.as_str())
+                .map(|v| serde_json::Value::String(v.to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    serde_json::Value::Array(items)
+}
+
+/// Every image URL in the Markdown files under `out`, as a CommonMark reader finds them.
+fn image_urls(out: &Path) -> BTreeSet<String> {
+    let mut urls = BTreeSet::new();
+    for entry in walkdir::WalkDir::new(out) {
+        let entry = entry.expect("walkable");
+        if entry.path().extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let markdown = fs::read_to_string(entry.path()).expect("readable");
+        let (_, body) = common::split_front_matter(&markdown);
+        let options =
+            pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH;
+        for event in pulldown_cmark::Parser::new_ext(body, options) {
+            if let pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image { dest_url, .. }) = event
+            {
+                urls.insert(dest_url.to_string());
+            }
+        }
+    }
+    urls
+}
+
+#[test]
+fn catalogue_rows_say_what_the_outputs_front_matter_says() {
+    let dir = TempDir::new().expect("temp dir");
+    let catalogue = dir.path().join("catalogue.jsonl");
+    run(
+        dir.path(),
+        &["--catalog", catalogue.to_str().expect("UTF-8")],
+    );
+    let out = dir.path().join("out");
+    let rows: Vec<serde_json::Value> = fs::read_to_string(&catalogue)
+        .expect("catalogue written")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON object a line"))
+        .collect();
+    let outputs = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "md"))
+        })
+        .count();
+    assert_eq!(rows.len(), outputs, "one row per Markdown file written");
+    for row in &rows {
+        let output = out.join(row["output"].as_str().expect("output"));
+        let markdown = fs::read_to_string(&output).expect("the row's output exists");
+        let yaml = yaml_of(&markdown);
+        let get = |k: &str| yaml.get(serde_yaml::Value::String(k.to_string()));
+        for key in [
+            "url",
+            "title",
+            "headline",
+            "date",
+            "archived",
+            "author",
+            "source",
+            "source_url",
+        ] {
+            assert_eq!(row[key], text(get(key)), "{key} of {}", output.display());
+        }
+        for key in ["topics", "tags", "collections", "categories"] {
+            assert_eq!(row[key], list(get(key)), "{key} of {}", output.display());
+        }
+        assert!(Path::new(row["input"].as_str().expect("input")).exists());
+        assert!(row["chars"].as_u64().expect("chars") > 0 || markdown.trim_end().ends_with("---"));
+    }
+    // sorted by date, then archiving time, then URL (absent ones last)
+    let keys: Vec<(bool, String)> = rows
+        .iter()
+        .map(|r| {
+            let date = r["date"].as_str();
+            (date.is_none(), date.unwrap_or_default().to_string())
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted, "rows sorted by date");
+    // the seed page's post id, from its URL
+    assert!(rows.iter().any(|r| r["id"] == "714996"));
+}
+
+#[test]
+fn a_csv_catalogue_reads_with_a_standard_reader() {
+    let dir = TempDir::new().expect("temp dir");
+    let jsonl = dir.path().join("c.jsonl");
+    let csv_path = dir.path().join("c.csv");
+    run(dir.path(), &["--catalog", jsonl.to_str().expect("UTF-8")]);
+    run(
+        dir.path(),
+        &["--catalog", csv_path.to_str().expect("UTF-8")],
+    );
+    let rows: Vec<serde_json::Value> = fs::read_to_string(&jsonl)
+        .expect("written")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    let mut reader = csv::Reader::from_path(&csv_path).expect("CSV opens");
+    let header: Vec<String> = reader
+        .headers()
+        .expect("a header row")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(header[..3], ["id", "url", "title"]);
+    let records: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("a record")).collect();
+    assert_eq!(records.len(), rows.len());
+    for (record, row) in records.iter().zip(&rows) {
+        for (column, value) in header.iter().zip(record.iter()) {
+            let want = match &row[column.as_str()] {
+                serde_json::Value::Null => String::new(),
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .filter_map(|v| v.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                other => other.to_string(),
+            };
+            assert_eq!(value, want, "column {column}");
+        }
+    }
+}
+
+#[test]
+fn the_image_list_is_every_image_of_the_outputs() {
+    let dir = TempDir::new().expect("temp dir");
+    let list = dir.path().join("images.txt");
+    run(dir.path(), &["--image-list", list.to_str().expect("UTF-8")]);
+    let written = fs::read_to_string(&list).expect("written");
+    let lines: Vec<&str> = written.lines().collect();
+    let mut sorted = lines.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(lines, sorted, "sorted and unique");
+    let listed: BTreeSet<String> = lines.iter().map(|s| s.to_string()).collect();
+    assert_eq!(listed, image_urls(&dir.path().join("out")));
+    assert!(listed.len() > 20);
+}
+
+#[test]
+fn the_files_are_the_same_bytes_at_any_job_count_and_check_agrees() {
+    let one = TempDir::new().expect("temp dir");
+    let two = TempDir::new().expect("temp dir");
+    let args = |dir: &Path| {
+        vec![
+            "--catalog".to_string(),
+            dir.join("c.csv").display().to_string(),
+            "--image-list".to_string(),
+            dir.join("i.txt").display().to_string(),
+        ]
+    };
+    let a = args(one.path());
+    let b = args(two.path());
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let b: Vec<&str> = b.iter().map(String::as_str).collect();
+    run(one.path(), &[&a[..], &["-j", "1"]].concat());
+    run(two.path(), &[&b[..], &["-j", "2"]].concat());
+    for name in ["c.csv", "i.txt"] {
+        assert_eq!(
+            fs::read(one.path().join(name)).expect("written"),
+            fs::read(two.path().join(name)).expect("written"),
+            "{name}"
+        );
+    }
+    // --check after a run finds nothing; a changed catalogue is stale
+    run(one.path(), &[&a[..], &["--check"]].concat());
+    fs::write(one.path().join("c.csv"), "id\n").expect("writable");
+    cdt2md()
+        .args(["fixtures/pages", "fixtures/forms", "-q", "--check", "-o"])
+        .arg(one.path().join("out"))
+        .args(&a)
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("stale:").and(predicates::str::contains("c.csv")));
+}
+
+use predicates::prelude::*;
