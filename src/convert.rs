@@ -5,6 +5,7 @@ use markup5ever_rcdom::Handle;
 
 use crate::error::PageError;
 use crate::form::{self, Article, Form};
+use crate::links::LocalLinks;
 use crate::metadata::{self, Metadata, Sources, card, footer, head};
 use crate::profile::{self, Profile};
 use crate::{clean, depth, dom, encoding, front_matter, markdown, parse};
@@ -28,6 +29,9 @@ pub struct Options {
     pub page_folder: Option<String>,
     /// The reader the front matter is written for (its keys; file names are the batch's).
     pub profile: Option<Profile>,
+    /// Links to other articles of the run, made relative links to their Markdown
+    /// (`--local-links`; the batch runner sets it for each article).
+    pub local_links: Option<LocalLinks>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -217,6 +221,7 @@ fn convert_article(article: Article, options: &Options) -> Result<Converted, Pag
             ImageUrls::Mirror(dir) => markdown::Images::Mirror(dir),
         },
         page_folder: options.page_folder.as_deref(),
+        local: options.local_links.as_ref(),
     };
     let body_md = markdown::to_markdown(&located.root, &links);
     // a card with nothing readable in it names nothing either

@@ -27,6 +27,7 @@ mod encoding;
 mod error;
 mod form;
 mod front_matter;
+mod links;
 mod markdown;
 mod metadata;
 mod page;
@@ -41,6 +42,7 @@ pub use cli::run;
 pub use convert::{Converted, Document, FrontMatter, ImageUrls, Options, convert, convert_all};
 pub use error::PageError;
 pub use form::Form;
+pub use links::LocalLinks;
 pub use metadata::{Extra, Metadata};
 pub use profile::Profile;
 

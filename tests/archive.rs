@@ -227,3 +227,115 @@ fn the_files_are_the_same_bytes_at_any_job_count_and_check_agrees() {
 }
 
 use predicates::prelude::*;
+
+/// The links of each Markdown file under `out`, in order, keyed by its path relative to `out`.
+fn links_by_file(out: &Path) -> std::collections::BTreeMap<String, Vec<String>> {
+    let mut all = std::collections::BTreeMap::new();
+    for entry in walkdir::WalkDir::new(out) {
+        let entry = entry.expect("walkable");
+        if entry.path().extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let markdown = fs::read_to_string(entry.path()).expect("readable");
+        let (_, body) = common::split_front_matter(&markdown);
+        let links = pulldown_cmark::Parser::new(body)
+            .filter_map(|event| match event {
+                pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. }) => {
+                    Some(dest_url.to_string())
+                }
+                _ => None,
+            })
+            .collect();
+        let relative = entry.path().strip_prefix(out).expect("inside");
+        all.insert(relative.to_string_lossy().replace('\\', "/"), links);
+    }
+    all
+}
+
+fn run_archive(out: &Path, extra: &[&str]) {
+    cdt2md()
+        .args(["fixtures/pages", "fixtures/archive", "-q", "-o"])
+        .arg(out)
+        .args(extra)
+        .assert()
+        .success();
+}
+
+#[test]
+fn local_links_lead_to_the_articles_of_the_run_and_only_to_them() {
+    let dir = TempDir::new().expect("temp dir");
+    let (plain, local) = (dir.path().join("plain"), dir.path().join("local"));
+    run_archive(&plain, &[]);
+    run_archive(&local, &["--local-links"]);
+    let (before, after) = (links_by_file(&plain), links_by_file(&local));
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>()
+    );
+    let mut rewritten = 0;
+    for (file, old_links) in &before {
+        let new_links = &after[file];
+        assert_eq!(
+            old_links.len(),
+            new_links.len(),
+            "{file}: links lost or added"
+        );
+        let folder = Path::new(file).parent().unwrap_or(Path::new(""));
+        for (old, new) in old_links.iter().zip(new_links) {
+            if old == new {
+                continue;
+            }
+            rewritten += 1;
+            assert!(!new.contains("://"), "{file}: {new} is not relative");
+            let target = new.split('#').next().unwrap_or_default();
+            assert!(
+                local.join(folder).join(target).is_file(),
+                "{file}: {new} (was {old}) leads to no output"
+            );
+        }
+    }
+    // the fixture's five spellings of two articles, and 391728's links to 392461 and 392025
+    let links = &after["2021/links.md"];
+    assert_eq!(
+        links[..5],
+        [
+            "../000_7bdf76efb00067fa.md",
+            "../000_7bdf76efb00067fa.md",
+            "../000_7bdf76efb00067fa.md",
+            "../000_7bdf76efb00067fa.md#comments",
+            "../391728.md",
+        ]
+    );
+    // an article outside the run, another site, a note in the page: as they were
+    assert_eq!(links[5..], before["2021/links.md"][5..]);
+    assert!(after["391728.md"].iter().any(|l| l == "392461.md"));
+    assert!(after["391728.md"].iter().any(|l| l == "392025.md"));
+    assert!(rewritten >= 7, "{rewritten} links rewritten");
+}
+
+#[test]
+fn local_links_are_the_same_bytes_at_any_job_count_and_check_agrees() {
+    let dir = TempDir::new().expect("temp dir");
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    run_archive(&one, &["--local-links", "-j", "1"]);
+    run_archive(&two, &["--local-links", "-j", "2"]);
+    for entry in walkdir::WalkDir::new(&one) {
+        let entry = entry.expect("walkable");
+        if entry.file_type().is_file() {
+            let relative = entry.path().strip_prefix(&one).expect("inside");
+            assert_eq!(
+                fs::read(entry.path()).expect("readable"),
+                fs::read(two.join(relative)).expect("the same file at -j 2"),
+                "{}",
+                relative.display()
+            );
+        }
+    }
+    run_archive(&one, &["--local-links", "--check"]);
+    // without the option, the rewritten links are stale
+    cdt2md()
+        .args(["fixtures/pages", "fixtures/archive", "-q", "--check", "-o"])
+        .arg(&one)
+        .assert()
+        .code(1);
+}

@@ -58,7 +58,17 @@ impl Entry {
             _ => field.to_vec(),
         };
         Entry {
-            id: meta.url.as_deref().and_then(crate::form::post_id),
+            // from the URL, or a feed item's `?p=NNN` guid
+            id: meta
+                .url
+                .as_deref()
+                .and_then(crate::form::post_id)
+                .or_else(|| {
+                    converted
+                        .name
+                        .clone()
+                        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+                }),
             url: text(&meta.url, "url"),
             title: text(&meta.title, "title"),
             headline: text(&meta.headline, "headline"),

@@ -28,6 +28,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use crate::convert::{Converted, Document, Options, convert_all};
 use crate::error::PageError;
 use crate::form::{self, Form};
+use crate::links::LocalLinks;
 
 /// A batch run, as the command line asked for it.
 #[derive(Debug, Clone)]
@@ -54,6 +55,9 @@ pub struct Config {
     /// Give each converted article's [`Outcome`] its catalogue entry (`--catalog`,
     /// `--image-list`).
     pub catalog: bool,
+    /// Links between the run's articles point at their Markdown (`--local-links`): a first
+    /// pass over the inputs, writing nothing, finds where each article goes.
+    pub local_links: bool,
 }
 
 /// Shard `index` (0-based) of `count`.
@@ -261,6 +265,15 @@ struct Root {
 
 /// Runs the batch, handing every outcome to `sink` as it happens (from worker threads).
 pub fn run(config: &Config, sink: &(dyn Fn(&Outcome) + Sync)) -> Result<Summary, SetupError> {
+    if config.local_links && config.options.local_links.is_none() {
+        let start = Instant::now();
+        let links = index_the_run(config)?;
+        let mut second = config.clone();
+        second.options.local_links = Some(links);
+        let mut summary = run(&second, sink)?;
+        summary.seconds = thousandths(start.elapsed().as_secs_f64());
+        return Ok(summary);
+    }
     let start = Instant::now();
     keep_freed_memory();
     let roots = roots(config)?;
@@ -311,6 +324,26 @@ pub fn run(config: &Config, sink: &(dyn Fn(&Outcome) + Sync)) -> Result<Summary,
     }
     summary.output_was_empty = was_empty;
     Ok(summary)
+}
+
+/// The first pass of `--local-links`: every input converted, nothing written, each article's
+/// URL and output kept.
+fn index_the_run(config: &Config) -> Result<LocalLinks, SetupError> {
+    let first = Config {
+        check: true,
+        catalog: true,
+        local_links: false,
+        ..config.clone()
+    };
+    let builder = Mutex::new(crate::links::Builder::default());
+    run(&first, &|outcome: &Outcome| {
+        if let Some(entry) = &outcome.entry
+            && let Ok(mut builder) = builder.lock()
+        {
+            builder.add(entry.url.as_deref(), entry.id.as_deref(), &entry.output);
+        }
+    })?;
+    Ok(builder.into_inner().unwrap_or_default().finish())
 }
 
 /// How many files convert in parallel before their outputs are named and written, in order.
@@ -817,6 +850,30 @@ fn not_converted(
 /// The options for one page: the shared ones, and where the page's folder is seen from its
 /// output when it links files saved beside it.
 fn options_for(
+    config: &Config,
+    job: &Job,
+    bytes: &[u8],
+    output_root: Option<&Path>,
+) -> Option<Options> {
+    let saved = saved_page_options(config, job, bytes, output_root);
+    let Some(links) = &config.options.local_links else {
+        return saved;
+    };
+    // links are relative to the folder the article's Markdown goes in: a feed's items go in
+    // a folder of their own
+    let mut folder = naming::folder(config.naming, &job.relative);
+    if form::looks_like_collection(&bytes[..bytes.len().min(4096)])
+        && let Some(stem) = job.relative.file_stem()
+    {
+        folder.push(stem);
+    }
+    let mut options = saved.unwrap_or_else(|| config.options.clone());
+    options.local_links = Some(links.seen_from(&relative_key(&folder)));
+    Some(options)
+}
+
+/// A browser's "Webpage, Complete" save: the options that link its `NNN_files/` where they lie.
+fn saved_page_options(
     config: &Config,
     job: &Job,
     bytes: &[u8],

@@ -92,6 +92,11 @@ struct Args {
     #[arg(long, value_name = "FILE", requires = "output")]
     catalog: Option<PathBuf>,
 
+    /// Make a link to another article of the run a relative link to its Markdown file, however
+    /// its URL is spelled (the run reads every page twice).
+    #[arg(long, requires = "output")]
+    local_links: bool,
+
     /// Also write every image URL the Markdown refers to, sorted, one a line (for
     /// `wget -x -i FILE`, then --rewrite-images). --check compares it instead.
     #[arg(long, value_name = "FILE", requires = "output")]
@@ -335,6 +340,7 @@ pub fn run() -> ExitCode {
         rename_keys,
         page_folder: None,
         profile,
+        local_links: None,
     };
     match &args.output {
         Some(_) => run_batch(&args, options),
@@ -707,6 +713,7 @@ fn batch_config(args: &Args, options: Options) -> anyhow::Result<Config> {
         max_size: args.max_size,
         naming: batch::Naming::of(options_profile),
         catalog: args.catalog.is_some() || args.image_list.is_some(),
+        local_links: args.local_links,
     })
 }
 

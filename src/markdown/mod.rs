@@ -44,6 +44,8 @@ pub(crate) struct Links<'a> {
     pub images: Images<'a>,
     /// The page's folder seen from the Markdown's, for files saved beside the page.
     pub page_folder: Option<&'a str>,
+    /// The run's other articles, which links to them point at (`--local-links`).
+    pub local: Option<&'a crate::links::LocalLinks>,
 }
 
 /// Converts the children of `root` (the cleaned article) to Markdown.
@@ -277,6 +279,7 @@ mod tests {
             base: None,
             images: Images::AsWritten,
             page_folder: None,
+            local: None,
         };
         to_markdown(&document, &links)
     }

@@ -15,6 +15,11 @@ impl Element for Link {
             Some(url::Target::Url(target)) => target,
             _ => return Visit::ChildrenAs(&Unlinked),
         };
+        // another article of the run: its Markdown, where it lies
+        let target = match w.cx.links.local.and_then(|local| local.target(&target)) {
+            Some(local) => local,
+            None => target,
+        };
         let title = dom::attr(node, "title")
             .map(|t| t.to_string())
             .filter(|t| !t.is_empty());
