@@ -81,6 +81,16 @@ impl Builder {
         }
     }
 
+    /// Sends links to `output` where `redirect` says it is written instead (a re-post's
+    /// kept copy, under `--dedupe`).
+    pub(crate) fn redirect<'a>(&mut self, redirect: impl Fn(&str) -> Option<&'a str>) {
+        for output in &mut self.index.outputs {
+            if let Some(kept) = redirect(output) {
+                *output = kept.to_string();
+            }
+        }
+    }
+
     pub(crate) fn finish(self) -> LocalLinks {
         LocalLinks {
             index: Arc::new(self.index),

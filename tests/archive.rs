@@ -339,3 +339,98 @@ fn local_links_are_the_same_bytes_at_any_job_count_and_check_agrees() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn reposts_are_marked_and_dedupe_writes_one_copy() {
+    let dir = TempDir::new().expect("temp dir");
+    let (all, one) = (dir.path().join("all"), dir.path().join("one"));
+    let catalogue = dir.path().join("c.jsonl");
+    let report = dir.path().join("r.jsonl");
+    run_archive(&all, &["--catalog", catalogue.to_str().expect("UTF-8")]);
+    let rows: Vec<serde_json::Value> = fs::read_to_string(&catalogue)
+        .expect("written")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    let mut marked: Vec<(String, String)> = rows
+        .iter()
+        .filter(|r| !r["duplicate_of"].is_null())
+        .map(|r| {
+            (
+                r["output"].as_str().expect("output").to_string(),
+                r["duplicate_of"].as_str().expect("kept").to_string(),
+            )
+        })
+        .collect();
+    marked.sort();
+    // the re-post with an editor's note keeps the longer copy; the same URL spelled
+    // otherwise keeps the first in path order; another day of one series is no re-post
+    assert_eq!(
+        marked,
+        [
+            (
+                "2021/seed-again.md".to_string(),
+                "000_7bdf76efb00067fa.md".to_string()
+            ),
+            ("400692.md".to_string(), "2021/repost.md".to_string()),
+        ]
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r["output"] == "series/401475.md" && r["duplicate_of"].is_null())
+    );
+    for row in &rows {
+        if let Some(similarity) = row["similarity"].as_f64() {
+            assert!((0.6..=1.0).contains(&similarity), "{row}");
+        }
+    }
+    assert!(
+        all.join("400692.md").is_file(),
+        "without --dedupe every copy is written"
+    );
+
+    cdt2md()
+        .args(["fixtures/pages", "fixtures/archive", "--dedupe", "--report"])
+        .arg(&report)
+        .arg("-o")
+        .arg(&one)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(
+            "cdt2md: duplicate: fixtures/pages/400692.html",
+        ));
+    assert!(!one.join("400692.md").exists());
+    assert!(!one.join("2021/seed-again.md").exists());
+    assert!(one.join("2021/repost.md").is_file());
+    assert!(one.join("series/401475.md").is_file());
+    let lines: Vec<serde_json::Value> = fs::read_to_string(&report)
+        .expect("report")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    let duplicate = lines
+        .iter()
+        .find(|l| l["input"] == "fixtures/pages/400692.html")
+        .expect("the re-post's line");
+    assert_eq!(duplicate["status"], "duplicate");
+    assert!(
+        duplicate["duplicate_of"]
+            .as_str()
+            .is_some_and(|kept| kept.ends_with("2021/repost.md"))
+    );
+    let summary = lines.last().expect("a summary");
+    assert_eq!(summary["summary"]["duplicates"], 2);
+    // a second run finds nothing to do; --check agrees
+    cdt2md()
+        .args([
+            "fixtures/pages",
+            "fixtures/archive",
+            "--dedupe",
+            "--check",
+            "-q",
+            "-o",
+        ])
+        .arg(&one)
+        .assert()
+        .success();
+}

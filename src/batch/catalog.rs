@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use serde::Serialize;
 
+use super::reposts::Signature;
 use crate::convert::Converted;
 use crate::form::Form;
 use crate::metadata::{Extra, Metadata};
@@ -41,9 +42,16 @@ pub struct Entry {
     pub chars: u64,
     pub images: u64,
     pub links: u64,
+    /// Where another copy of the same article was kept (a re-post; see `reposts`).
+    pub duplicate_of: Option<String>,
+    /// How alike the two texts are (the estimated Jaccard similarity of their shingles).
+    pub similarity: Option<f64>,
     /// The image URLs of the Markdown, in order (for `--image-list`).
     #[serde(skip)]
     pub image_urls: Vec<String>,
+    /// The text's MinHash, for finding re-posts.
+    #[serde(skip)]
+    pub signature: Option<Signature>,
 }
 
 impl Entry {
@@ -87,7 +95,10 @@ impl Entry {
             chars: seen.chars,
             images: seen.image_urls.len() as u64,
             links: seen.links,
+            duplicate_of: None,
+            similarity: None,
             image_urls: seen.image_urls,
+            signature: Signature::of(&seen.letters),
         }
     }
 
@@ -147,6 +158,8 @@ struct Seen {
     chars: u64,
     links: u64,
     image_urls: Vec<String>,
+    /// The visible text's letters and digits, for its MinHash.
+    letters: Vec<char>,
 }
 
 /// What a reader of the Markdown finds: its visible text, links and images.
@@ -155,6 +168,7 @@ fn read_back(body: &str) -> Seen {
         chars: 0,
         links: 0,
         image_urls: Vec::new(),
+        letters: Vec::new(),
     };
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     // alt text is no visible text
@@ -163,6 +177,8 @@ fn read_back(body: &str) -> Seen {
         match event {
             Event::Text(text) | Event::Code(text) if in_image == 0 => {
                 seen.chars += text.chars().filter(|c| !c.is_whitespace()).count() as u64;
+                seen.letters
+                    .extend(text.chars().filter(|c| c.is_alphanumeric()));
             }
             Event::Start(Tag::Link { .. }) => seen.links += 1,
             Event::Start(Tag::Image { dest_url, .. }) => {
@@ -193,7 +209,7 @@ impl Format {
 }
 
 /// The columns, in order.
-const COLUMNS: [&str; 19] = [
+const COLUMNS: [&str; 21] = [
     "id",
     "url",
     "title",
@@ -213,6 +229,8 @@ const COLUMNS: [&str; 19] = [
     "chars",
     "images",
     "links",
+    "duplicate_of",
+    "similarity",
 ];
 
 /// The catalogue of `entries`, sorted: one JSON object a line, or CSV (RFC 4180, a header row,
@@ -265,6 +283,11 @@ fn csv(entries: &[Entry]) -> Vec<u8> {
             e.chars.to_string(),
             e.images.to_string(),
             e.links.to_string(),
+            text(&e.duplicate_of),
+            // written as JSON writes it, so the two catalogues agree
+            e.similarity
+                .map(|s| serde_json::Value::from(s).to_string())
+                .unwrap_or_default(),
         ];
         let _ = writer.write_record(&row);
     }

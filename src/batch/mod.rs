@@ -20,6 +20,7 @@ use walkdir::WalkDir;
 pub mod catalog;
 mod names;
 mod naming;
+pub mod reposts;
 
 pub use naming::Naming;
 
@@ -28,7 +29,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use crate::convert::{Converted, Document, Options, convert_all};
 use crate::error::PageError;
 use crate::form::{self, Form};
-use crate::links::LocalLinks;
 
 /// A batch run, as the command line asked for it.
 #[derive(Debug, Clone)]
@@ -58,6 +58,13 @@ pub struct Config {
     /// Links between the run's articles point at their Markdown (`--local-links`): a first
     /// pass over the inputs, writing nothing, finds where each article goes.
     pub local_links: bool,
+    /// Write one copy of each article saved more than once (`--dedupe`); the others are
+    /// [`Status::Duplicate`].
+    pub dedupe: bool,
+    /// Find re-posts for the catalogue's `duplicate_of` even without `--dedupe`.
+    pub find_reposts: bool,
+    /// The re-posts the first pass found (set by the run itself).
+    pub reposts: Option<std::sync::Arc<reposts::Reposts>>,
 }
 
 /// Shard `index` (0-based) of `count`.
@@ -99,6 +106,8 @@ pub enum Status {
     Failed,
     Stale,
     Missing,
+    /// Another copy of the same article is written instead (`--dedupe`).
+    Duplicate,
 }
 
 /// What happened to one input file, or to one article of a feed or JSON array.
@@ -120,6 +129,8 @@ pub struct Outcome {
     pub title: Option<String>,
     /// The text encoding the page was read in.
     pub encoding: Option<String>,
+    /// The copy written instead of this re-post (`--dedupe`).
+    pub duplicate_of: Option<String>,
     /// The article as the catalogue lists it, when the run collects one.
     #[serde(skip)]
     pub entry: Option<Box<catalog::Entry>>,
@@ -134,6 +145,8 @@ pub struct Summary {
     pub failed: u64,
     pub stale: u64,
     pub missing: u64,
+    /// Re-posts not written (`--dedupe`).
+    pub duplicates: u64,
     pub orphaned: u64,
     /// Orphaned outputs deleted (`--prune`).
     pub pruned: u64,
@@ -164,6 +177,7 @@ impl Summary {
             Status::Failed => self.failed += 1,
             Status::Stale => self.stale += 1,
             Status::Missing => self.missing += 1,
+            Status::Duplicate => self.duplicates += 1,
         }
         if outcome.reason.is_some() {
             self.not_pages += 1;
@@ -265,11 +279,19 @@ struct Root {
 
 /// Runs the batch, handing every outcome to `sink` as it happens (from worker threads).
 pub fn run(config: &Config, sink: &(dyn Fn(&Outcome) + Sync)) -> Result<Summary, SetupError> {
-    if config.local_links && config.options.local_links.is_none() {
+    let wants_index = config.local_links || config.dedupe || config.find_reposts;
+    if wants_index && config.reposts.is_none() {
         let start = Instant::now();
-        let links = index_the_run(config)?;
+        let (mut links, reposts) = index_the_run(config)?;
+        if config.dedupe {
+            links.redirect(|output| reposts.of(output).map(|(kept, _)| kept));
+        }
+        let links = links.finish();
         let mut second = config.clone();
-        second.options.local_links = Some(links);
+        if config.local_links {
+            second.options.local_links = Some(links);
+        }
+        second.reposts = Some(std::sync::Arc::new(reposts));
         let mut summary = run(&second, sink)?;
         summary.seconds = thousandths(start.elapsed().as_secs_f64());
         return Ok(summary);
@@ -326,24 +348,38 @@ pub fn run(config: &Config, sink: &(dyn Fn(&Outcome) + Sync)) -> Result<Summary,
     Ok(summary)
 }
 
-/// The first pass of `--local-links`: every input converted, nothing written, each article's
-/// URL and output kept.
-fn index_the_run(config: &Config) -> Result<LocalLinks, SetupError> {
+/// The first pass of `--local-links`, `--dedupe` and `--catalog`: every input converted,
+/// nothing written; each article's URL, output, length and text signature kept.
+fn index_the_run(config: &Config) -> Result<(crate::links::Builder, reposts::Reposts), SetupError> {
     let first = Config {
         check: true,
         catalog: true,
         local_links: false,
+        dedupe: false,
+        find_reposts: false,
+        // an empty answer stops the first pass from starting one of its own
+        reposts: Some(std::sync::Arc::new(reposts::Reposts::default())),
         ..config.clone()
     };
-    let builder = Mutex::new(crate::links::Builder::default());
+    let found = Mutex::new((crate::links::Builder::default(), Vec::new()));
     run(&first, &|outcome: &Outcome| {
         if let Some(entry) = &outcome.entry
-            && let Ok(mut builder) = builder.lock()
+            && let Ok(mut found) = found.lock()
         {
-            builder.add(entry.url.as_deref(), entry.id.as_deref(), &entry.output);
+            let (links, copies) = &mut *found;
+            links.add(entry.url.as_deref(), entry.id.as_deref(), &entry.output);
+            copies.push(reposts::Copy::new(
+                entry.output.clone(),
+                entry.url.as_deref(),
+                entry.id.as_deref(),
+                entry.chars,
+                entry.archived.as_deref(),
+                entry.signature.clone(),
+            ));
         }
     })?;
-    Ok(builder.into_inner().unwrap_or_default().finish())
+    let (links, copies) = found.into_inner().unwrap_or_default();
+    Ok((links, reposts::Reposts::find(copies)))
 }
 
 /// How many files convert in parallel before their outputs are named and written, in order.
@@ -529,6 +565,7 @@ fn failure(input: &Path, output: Option<&Path>, error: String) -> Outcome {
         ms: 0.0,
         title: None,
         encoding: None,
+        duplicate_of: None,
         entry: None,
     }
 }
@@ -547,6 +584,7 @@ fn skipped(job: &Job, bytes_in: u64, reason: Option<String>) -> Outcome {
         ms: 0.0,
         title: None,
         encoding: None,
+        duplicate_of: None,
         entry: None,
     }
 }
@@ -981,6 +1019,40 @@ fn finish(
         form: Some(converted.form),
         ..failure(&job.path, Some(output), error)
     };
+    let relative = relative_key(output.strip_prefix(&config.output).unwrap_or(output));
+    let repost = config
+        .reposts
+        .as_deref()
+        .and_then(|r| r.of(&relative))
+        .map(|(kept, similarity)| (kept.to_string(), similarity));
+    let entry = config.catalog.then(|| {
+        let mut entry = catalog::Entry::new(&converted, job.path.display().to_string(), relative);
+        if let Some((kept, similarity)) = &repost {
+            entry.duplicate_of = Some(kept.clone());
+            entry.similarity = Some((similarity * 100.0).round() / 100.0);
+        }
+        Box::new(entry)
+    });
+    if config.dedupe
+        && let Some((kept, _)) = &repost
+    {
+        return Outcome {
+            input: job.path.display().to_string(),
+            output: None,
+            status: Status::Duplicate,
+            form: Some(converted.form),
+            error: None,
+            reason: None,
+            warnings: converted.warnings,
+            bytes_in: 0,
+            bytes_out: 0,
+            ms: 0.0,
+            title: converted.metadata.title,
+            encoding: Some(converted.encoding.to_string()),
+            duplicate_of: Some(config.output.join(kept).display().to_string()),
+            entry,
+        };
+    }
     // One look at what is there already serves the safety checks and the unchanged test.
     let existing = Existing::read(output, config.max_size);
     if let Err(reason) = may_write(rivals, job, output, existing.as_ref()) {
@@ -998,14 +1070,6 @@ fn finish(
             Err(err) => return fail(format!("cannot write {}: {err}", output.display())),
         },
     };
-    let entry = config.catalog.then(|| {
-        let relative = output.strip_prefix(&config.output).unwrap_or(output);
-        Box::new(catalog::Entry::new(
-            &converted,
-            job.path.display().to_string(),
-            relative_key(relative),
-        ))
-    });
     Outcome {
         input: job.path.display().to_string(),
         output: Some(output.display().to_string()),
@@ -1019,6 +1083,7 @@ fn finish(
         ms: 0.0,
         title: converted.metadata.title,
         encoding: Some(converted.encoding.to_string()),
+        duplicate_of: None,
         entry,
     }
 }

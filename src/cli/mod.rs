@@ -92,6 +92,12 @@ struct Args {
     #[arg(long, value_name = "FILE", requires = "output")]
     catalog: Option<PathBuf>,
 
+    /// Write one copy of an article saved more than once (the same URL or post id, or a
+    /// re-post of the same text): the one with the most text; the others are reported as
+    /// duplicates.
+    #[arg(long, requires = "output")]
+    dedupe: bool,
+
     /// Make a link to another article of the run a relative link to its Markdown file, however
     /// its URL is spelled (the run reads every page twice).
     #[arg(long, requires = "output")]
@@ -524,6 +530,7 @@ fn write_single_report(
         bytes_out: result.as_ref().map_or(0, |c| c.markdown.len() as u64),
         ms: 0.0,
         title: result.as_ref().ok().and_then(|c| c.metadata.title.clone()),
+        duplicate_of: None,
         entry: None,
         encoding: result.as_ref().ok().map(|c| c.encoding.to_string()),
     };
@@ -714,6 +721,9 @@ fn batch_config(args: &Args, options: Options) -> anyhow::Result<Config> {
         naming: batch::Naming::of(options_profile),
         catalog: args.catalog.is_some() || args.image_list.is_some(),
         local_links: args.local_links,
+        dedupe: args.dedupe,
+        find_reposts: args.catalog.is_some(),
+        reposts: None,
     })
 }
 
@@ -815,6 +825,14 @@ fn on_outcome(
                 );
             }
         }
+        Status::Duplicate if !quiet => say(
+            format!(
+                "cdt2md: duplicate: {}: the same article as {}, written there",
+                outcome.input,
+                outcome.duplicate_of.as_deref().unwrap_or("?")
+            ),
+            false,
+        ),
         Status::Failed => say(
             format!(
                 "cdt2md: {}: {}",
@@ -883,8 +901,12 @@ fn describe(summary: &Summary, check: bool) -> String {
             (0, p) => format!(", {p} pruned"),
             (n, p) => format!(", {n} orphaned, {p} pruned"),
         };
+        let duplicates = match summary.duplicates {
+            0 => String::new(),
+            n => format!(", {n} duplicate{}", if n == 1 { "" } else { "s" }),
+        };
         format!(
-            "{} converted, {} unchanged, {} skipped, {} failed{orphans}",
+            "{} converted, {} unchanged{duplicates}, {} skipped, {} failed{orphans}",
             summary.converted, summary.unchanged, summary.skipped, summary.failed
         )
     };
