@@ -314,11 +314,11 @@ fn local_links_lead_to_the_articles_of_the_run_and_only_to_them() {
 }
 
 #[test]
-fn local_links_are_the_same_bytes_at_any_job_count_and_check_agrees() {
+fn local_links_and_dedupe_are_the_same_bytes_at_any_job_count_and_check_agrees() {
     let dir = TempDir::new().expect("temp dir");
     let (one, two) = (dir.path().join("one"), dir.path().join("two"));
-    run_archive(&one, &["--local-links", "-j", "1"]);
-    run_archive(&two, &["--local-links", "-j", "2"]);
+    run_archive(&one, &["--local-links", "--dedupe", "-j", "1"]);
+    run_archive(&two, &["--local-links", "--dedupe", "-j", "2"]);
     for entry in walkdir::WalkDir::new(&one) {
         let entry = entry.expect("walkable");
         if entry.file_type().is_file() {
@@ -331,7 +331,7 @@ fn local_links_are_the_same_bytes_at_any_job_count_and_check_agrees() {
             );
         }
     }
-    run_archive(&one, &["--local-links", "--check"]);
+    run_archive(&one, &["--local-links", "--dedupe", "--check"]);
     // without the option, the rewritten links are stale
     cdt2md()
         .args(["fixtures/pages", "fixtures/archive", "-q", "--check", "-o"])

@@ -6,12 +6,13 @@
 //! what a reader of the output finds. Entries are sorted before they are written, so the files
 //! are the same bytes whatever the order the threads finished in.
 
-use std::collections::BTreeSet;
+use std::io::{self, Write};
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use serde::Serialize;
 
 use super::reposts::Signature;
+use super::spill::Sorter;
 use crate::convert::Converted;
 use crate::form::Form;
 use crate::metadata::{Extra, Metadata};
@@ -103,15 +104,22 @@ impl Entry {
     }
 
     /// Date, then archiving time, then URL (absent ones last), then the output path, which
-    /// no two entries share: a total order, so the catalogue never depends on timing.
-    fn sort_key(&self) -> impl Ord + '_ {
-        let last = |v: &Option<String>| (v.is_none(), v.clone());
-        (
-            last(&self.date),
-            last(&self.archived),
-            last(&self.url),
-            self.output.clone(),
-        )
+    /// no two entries share: a total order, so the catalogue never depends on timing. As
+    /// bytes, for sorting through `spill`.
+    fn sort_key(&self) -> Vec<u8> {
+        let mut key = Vec::new();
+        for field in [&self.date, &self.archived, &self.url] {
+            match field {
+                Some(text) => {
+                    key.push(b'0');
+                    key.extend(text.bytes().map(|b| b.max(1)));
+                    key.push(0);
+                }
+                None => key.push(b'1'),
+            }
+        }
+        key.extend_from_slice(self.output.as_bytes());
+        key
     }
 }
 
@@ -233,81 +241,107 @@ const COLUMNS: [&str; 21] = [
     "similarity",
 ];
 
-/// The catalogue of `entries`, sorted: one JSON object a line, or CSV (RFC 4180, a header row,
-/// lists joined with `; `).
-pub fn catalogue(entries: &mut [Entry], format: Format) -> Vec<u8> {
-    entries.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    match format {
-        Format::JsonLines => json_lines(entries),
-        Format::Csv => csv(entries),
-    }
+/// The catalogue and the image list of a run, collected as its articles convert and written
+/// sorted at the end; held in memory up to a budget, then spilled to temporary files.
+pub struct Collector {
+    format: Format,
+    rows: Option<Sorter>,
+    images: Option<Sorter>,
 }
 
-fn json_lines(entries: &[Entry]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for entry in entries {
-        // a struct of strings, numbers and lists always serialises
-        if let Ok(line) = serde_json::to_string(entry) {
-            out.extend_from_slice(line.as_bytes());
-            out.push(b'\n');
+impl Collector {
+    pub fn new(catalogue: Option<Format>, images: bool) -> Collector {
+        Collector {
+            format: catalogue.unwrap_or(Format::JsonLines),
+            rows: catalogue.map(|_| Sorter::new(false)),
+            images: images.then(|| Sorter::new(true)),
         }
     }
-    out
+
+    pub fn add(&mut self, entry: &Entry) -> io::Result<()> {
+        if let Some(rows) = &mut self.rows {
+            rows.push(entry.sort_key(), row(entry, self.format))?;
+        }
+        if let Some(images) = &mut self.images {
+            for url in entry.image_urls.iter().filter(|u| !u.is_empty()) {
+                images.push(url.as_bytes().to_vec(), format!("{url}\n").into_bytes())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The catalogue, sorted: one JSON object a line, or CSV (RFC 4180, a header row, lists
+    /// joined with `; `).
+    pub fn write_catalogue(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        if self.format == Format::Csv {
+            out.write_all(&csv_record(&COLUMNS.map(str::to_string)))?;
+        }
+        match self.rows.take() {
+            Some(rows) => rows.write_to(out),
+            None => Ok(()),
+        }
+    }
+
+    /// Every image URL the entries' Markdown refers to, sorted and unique, one a line: the
+    /// input `wget -x -i FILE` takes.
+    pub fn write_images(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        match self.images.take() {
+            Some(images) => images.write_to(out),
+            None => Ok(()),
+        }
+    }
 }
 
-fn csv(entries: &[Entry]) -> Vec<u8> {
+fn row(entry: &Entry, format: Format) -> Vec<u8> {
+    match format {
+        Format::JsonLines => {
+            // a struct of strings, numbers and lists always serialises
+            let mut line = serde_json::to_vec(entry).unwrap_or_default();
+            line.push(b'\n');
+            line
+        }
+        Format::Csv => csv_record(&csv_fields(entry)),
+    }
+}
+
+fn csv_fields(e: &Entry) -> [String; 21] {
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let list = |v: &[String]| v.join("; ");
+    [
+        text(&e.id),
+        text(&e.url),
+        text(&e.title),
+        text(&e.headline),
+        text(&e.date),
+        text(&e.archived),
+        text(&e.author),
+        text(&e.source),
+        text(&e.source_url),
+        list(&e.topics),
+        list(&e.tags),
+        list(&e.collections),
+        list(&e.categories),
+        e.form.to_string(),
+        e.input.clone(),
+        e.output.clone(),
+        e.chars.to_string(),
+        e.images.to_string(),
+        e.links.to_string(),
+        text(&e.duplicate_of),
+        // written as JSON writes it, so the two catalogues agree
+        e.similarity
+            .map(|s| serde_json::Value::from(s).to_string())
+            .unwrap_or_default(),
+    ]
+}
+
+/// One CSV record, CRLF-terminated, quoted where RFC 4180 needs it.
+fn csv_record(fields: &[String]) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
-    let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    let list = |v: &[String]| v.join("; ");
-    let _ = writer.write_record(COLUMNS);
-    for e in entries {
-        let row = [
-            text(&e.id),
-            text(&e.url),
-            text(&e.title),
-            text(&e.headline),
-            text(&e.date),
-            text(&e.archived),
-            text(&e.author),
-            text(&e.source),
-            text(&e.source_url),
-            list(&e.topics),
-            list(&e.tags),
-            list(&e.collections),
-            list(&e.categories),
-            e.form.to_string(),
-            e.input.clone(),
-            e.output.clone(),
-            e.chars.to_string(),
-            e.images.to_string(),
-            e.links.to_string(),
-            text(&e.duplicate_of),
-            // written as JSON writes it, so the two catalogues agree
-            e.similarity
-                .map(|s| serde_json::Value::from(s).to_string())
-                .unwrap_or_default(),
-        ];
-        let _ = writer.write_record(&row);
-    }
+    let _ = writer.write_record(fields);
     writer.into_inner().unwrap_or_default()
-}
-
-/// Every image URL the entries' Markdown refers to, sorted and unique, one a line: the input
-/// `wget -x -i FILE` takes.
-pub fn image_list(entries: &[Entry]) -> Vec<u8> {
-    let urls: BTreeSet<&str> = entries
-        .iter()
-        .flat_map(|e| e.image_urls.iter().map(String::as_str))
-        .filter(|u| !u.is_empty())
-        .collect();
-    let mut out = Vec::new();
-    for url in urls {
-        out.extend_from_slice(url.as_bytes());
-        out.push(b'\n');
-    }
-    out
 }
 
 #[cfg(test)]

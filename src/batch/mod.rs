@@ -21,6 +21,7 @@ pub mod catalog;
 mod names;
 mod naming;
 pub mod reposts;
+mod spill;
 
 pub use naming::Naming;
 
@@ -361,14 +362,31 @@ fn index_the_run(config: &Config) -> Result<(crate::links::Builder, reposts::Rep
         reposts: Some(std::sync::Arc::new(reposts::Reposts::default())),
         ..config.clone()
     };
+    // only what the run asked for is kept
+    let (want_links, want_copies) = (config.local_links, config.dedupe || config.find_reposts);
     let found = Mutex::new((crate::links::Builder::default(), Vec::new()));
     run(&first, &|outcome: &Outcome| {
         if let Some(entry) = &outcome.entry
             && let Ok(mut found) = found.lock()
         {
             let (links, copies) = &mut *found;
-            links.add(entry.url.as_deref(), entry.id.as_deref(), &entry.output);
-            copies.push(reposts::Copy::new(
+            if want_links {
+                links.add(entry.url.as_deref(), entry.id.as_deref(), &entry.output);
+            }
+            if !want_copies {
+                return;
+            }
+            // in chunks: a growing vector would hold twice its size while it moves
+            if copies
+                .last()
+                .is_none_or(|c: &Vec<reposts::Copy>| c.len() == c.capacity())
+            {
+                copies.push(Vec::with_capacity(4096));
+            }
+            let Some(chunk) = copies.last_mut() else {
+                return;
+            };
+            chunk.push(reposts::Copy::new(
                 entry.output.clone(),
                 entry.url.as_deref(),
                 entry.id.as_deref(),
@@ -1287,6 +1305,81 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     file.write_all(bytes)?;
     file.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// What became of a file written whole (the catalogue, the image list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settled {
+    Unchanged,
+    Written,
+    /// With `--check`: the file is there, with other bytes.
+    Stale,
+    /// With `--check`: the file is not there.
+    Missing,
+}
+
+/// Writes a file whole through `write`, streaming: to a temporary file (beside `path`, or
+/// with `check` in the system's temporary folder), compared with what `path` holds, and
+/// renamed over it only when it differs and `check` is not set.
+pub(crate) fn settle_file(
+    path: &Path,
+    check: bool,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<Settled> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".cdt2md-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o644));
+    }
+    let temp = if check {
+        builder.tempfile()?
+    } else {
+        builder.tempfile_in(dir)?
+    };
+    let mut out = io::BufWriter::new(temp);
+    write(&mut out)?;
+    let temp = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+    let existing = match fs::File::open(path) {
+        Ok(file) => Some(file),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => None,
+        Err(err) => return Err(err),
+    };
+    let same = match existing {
+        Some(file) => same_bytes(file, temp.reopen()?)?,
+        None => false,
+    };
+    Ok(match (same, check, path.exists()) {
+        (true, _, _) => Settled::Unchanged,
+        (false, true, true) => Settled::Stale,
+        (false, true, false) => Settled::Missing,
+        (false, false, _) => {
+            temp.persist(path).map_err(|e| e.error)?;
+            Settled::Written
+        }
+    })
+}
+
+fn same_bytes(a: fs::File, b: fs::File) -> io::Result<bool> {
+    use std::io::BufRead;
+    let (mut a, mut b) = (io::BufReader::new(a), io::BufReader::new(b));
+    loop {
+        let (chunk_a, chunk_b) = (a.fill_buf()?.to_vec(), b.fill_buf()?);
+        if chunk_a.is_empty() || chunk_b.is_empty() {
+            return Ok(chunk_a.is_empty() && chunk_b.is_empty());
+        }
+        let n = chunk_a.len().min(chunk_b.len());
+        if chunk_a[..n] != chunk_b[..n] {
+            return Ok(false);
+        }
+        a.consume(n);
+        b.consume(n);
+    }
 }
 
 /// `.md` files in the output folder that no input page converts to any more: Markdown cdt2md

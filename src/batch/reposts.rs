@@ -5,8 +5,8 @@
 //! `crate::links`), when their post ids are the same, or when their visible texts are near
 //! duplicates: CDT re-posts an article under a new title and URL with an editor's note added.
 //! Near duplicates are found by MinHash over 5-character shingles of the text's letters and
-//! digits (CJK text has no spaces to split words at), 64 hashes, and locality-sensitive
-//! hashing in 16 bands of 4: articles sharing a band are compared, never all pairs. Two texts
+//! digits (CJK text has no spaces to split words at), 64 bins of one permutation hashing,
+//! and locality-sensitive hashing in 16 bands of 4: articles sharing a band are compared, never all pairs. Two texts
 //! are the same article when the estimated Jaccard similarity of their shingles is at least
 //! [`SAME_ARTICLE`]; on the 2020 pages, different articles of one series (`【中国哭墙】`) share
 //! at most 7% of their shingles, and a re-post with a note a third of its length 75%. Texts
@@ -25,13 +25,19 @@ const SHINGLE: usize = 5;
 const HASHES: usize = 64;
 const BANDS: usize = 16;
 const ROWS: usize = HASHES / BANDS;
+/// A bin no shingle fell in.
+const EMPTY: u16 = u16::MAX;
 
 /// A text's MinHash signature (the low 16 bits of each minimum: 128 bytes an article).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Signature(Box<[u16; HASHES]>);
+pub struct Signature([u16; HASHES]);
 
 impl Signature {
     /// Of a text's letters and digits; `None` when there are too few to tell.
+    ///
+    /// One permutation hashing (Li, Owen and Zhang, 2012): each shingle is hashed once, its
+    /// hash's top 6 bits choose one of the 64 bins and the bin keeps its smallest hash; one
+    /// hash a shingle instead of 64, the same estimate.
     pub fn of(letters: &[char]) -> Option<Signature> {
         if letters.len() < MIN_CHARS {
             return None;
@@ -43,31 +49,39 @@ impl Signature {
             for c in window {
                 len += c.encode_utf8(&mut bytes[len..]).len();
             }
-            let base = fnv1a(&bytes[..len]);
-            for (i, min) in mins.iter_mut().enumerate() {
-                let h = mix(base ^ SEEDS[i]);
-                if h < *min {
-                    *min = h;
-                }
+            let h = mix(fnv1a(&bytes[..len]));
+            let bin = (h >> 58) as usize;
+            let rest = h & ((1 << 58) - 1);
+            if rest < mins[bin] {
+                mins[bin] = rest;
             }
         }
-        let mut sig = [0u16; HASHES];
+        let mut sig = [EMPTY; HASHES];
         for (s, m) in sig.iter_mut().zip(mins) {
-            *s = (m & 0xffff) as u16;
+            if m != u64::MAX {
+                // the top 16 of the 58 bits; never EMPTY, which marks a bin no shingle fell in
+                *s = ((m >> 42) as u16).min(EMPTY - 1);
+            }
         }
-        Some(Signature(Box::new(sig)))
+        Some(Signature(sig))
     }
 
-    /// The share of equal hashes: an estimate of the Jaccard similarity of the two texts'
-    /// shingles (16-bit hashes agree by chance 1 time in 65,536, which adds nothing to see).
+    /// The share of bins that agree among those some shingle fell in: an estimate of the
+    /// Jaccard similarity of the two texts' shingles (16-bit values agree by chance 1 time
+    /// in 65,536, which adds nothing to see).
     pub fn similarity(&self, other: &Signature) -> f64 {
-        let same = self
-            .0
-            .iter()
-            .zip(other.0.iter())
-            .filter(|(a, b)| a == b)
-            .count();
-        same as f64 / HASHES as f64
+        let (mut same, mut used) = (0usize, 0usize);
+        for (a, b) in self.0.iter().zip(other.0.iter()) {
+            if *a == EMPTY && *b == EMPTY {
+                continue;
+            }
+            used += 1;
+            same += usize::from(a == b);
+        }
+        if used == 0 {
+            return 0.0;
+        }
+        same as f64 / used as f64
     }
 
     fn band(&self, band: usize) -> u64 {
@@ -90,22 +104,6 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-/// Fixed seeds, one per hash function: the same signatures on every run and machine.
-const SEEDS: [u64; HASHES] = {
-    let mut seeds = [0u64; HASHES];
-    let mut state = 0x9e37_79b9_7f4a_7c15u64;
-    let mut i = 0;
-    while i < HASHES {
-        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        seeds[i] = z ^ (z >> 31);
-        i += 1;
-    }
-    seeds
-};
-
 /// What the first pass keeps of one article: its output, the hashes of its URL's key and
 /// post id (0 for none), its length, when it was archived, and its text's signature; about
 /// 200 bytes besides the output's path.
@@ -114,7 +112,9 @@ pub struct Copy {
     pub output: String,
     keys: [u64; 2],
     pub chars: u64,
-    pub archived: Option<Box<str>>,
+    /// `archived`'s digits as one number (`2025-01-15T02:59:30Z` → 20250115025930), which
+    /// orders as the times do.
+    archived: u64,
     pub signature: Option<Signature>,
 }
 
@@ -133,10 +133,17 @@ impl Copy {
             output,
             keys: [url, id],
             chars,
-            archived: archived.map(Into::into),
+            archived: archived.map_or(0, digits),
             signature,
         }
     }
+}
+
+fn digits(time: &str) -> u64 {
+    time.bytes()
+        .filter(u8::is_ascii_digit)
+        .take(14)
+        .fold(0, |n, d| n * 10 + u64::from(d - b'0'))
 }
 
 /// For each copy that is not the one kept: the kept copy's output and how alike the two are.
@@ -163,9 +170,15 @@ impl Reposts {
 
     /// Groups the copies and picks the one to keep in each: the most visible text, then the
     /// latest archived, then the first in path order.
-    pub fn find(mut copies: Vec<Copy>) -> Reposts {
+    pub fn find(chunks: Vec<Vec<Copy>>) -> Reposts {
+        // one chunk at a time, each freed as it is moved
+        let mut copies: Vec<Copy> = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+        for chunk in chunks {
+            copies.extend(chunk);
+        }
         // a fixed order, so that nothing depends on which thread finished first
-        copies.sort_by(|a, b| a.output.cmp(&b.output));
+        // (outputs are unique: an unstable sort is as deterministic and needs no buffer)
+        copies.sort_unstable_by(|a, b| a.output.cmp(&b.output));
         let mut groups = UnionFind::new(copies.len());
         let mut first_by_key: HashMap<u64, usize> = HashMap::new();
         for (i, copy) in copies.iter().enumerate() {
@@ -178,30 +191,36 @@ impl Reposts {
                 }
             }
         }
+        drop(first_by_key);
         // texts alike: each band's bucket is a chain of candidates, each checked against
-        // the one before it
-        let mut last_in_bucket: HashMap<u64, usize> = HashMap::new();
-        for (i, copy) in copies.iter().enumerate() {
-            let Some(sig) = &copy.signature else { continue };
-            for band in 0..BANDS {
+        // the one before it; one band at a time, so only one band's buckets are held
+        for band in 0..BANDS {
+            let mut last_in_bucket: HashMap<u64, u32> = HashMap::new();
+            for (i, copy) in copies.iter().enumerate() {
+                let Some(sig) = &copy.signature else { continue };
                 let bucket = sig.band(band);
                 if let Some(&j) = last_in_bucket.get(&bucket)
-                    && copies[j]
+                    && copies[j as usize]
                         .signature
                         .as_ref()
                         .is_some_and(|other| sig.similarity(other) >= SAME_ARTICLE)
                 {
-                    groups.union(i, j);
+                    groups.union(i, j as usize);
                 }
-                last_in_bucket.insert(bucket, i);
+                last_in_bucket.insert(bucket, i as u32);
             }
         }
-        let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
-        for i in 0..copies.len() {
-            members.entry(groups.find(i)).or_default().push(i);
-        }
+        // the groups, as runs of copies with one root
+        let mut order: Vec<(u32, u32)> = (0..copies.len())
+            .map(|i| (groups.find(i) as u32, i as u32))
+            .collect();
+        order.sort_unstable();
         let mut by_output = HashMap::new();
-        for group in members.values().filter(|g| g.len() > 1) {
+        for run in order
+            .chunk_by(|a, b| a.0 == b.0)
+            .filter(|run| run.len() > 1)
+        {
+            let group: Vec<usize> = run.iter().map(|&(_, i)| i as usize).collect();
             let kept = group
                 .iter()
                 .copied()
@@ -228,29 +247,31 @@ impl Reposts {
     }
 }
 
+/// Indices as `u32`: 4 bytes an article (a run of more than 4 billion articles is not one).
 struct UnionFind {
-    parent: Vec<usize>,
+    parent: Vec<u32>,
 }
 
 impl UnionFind {
     fn new(n: usize) -> Self {
         UnionFind {
-            parent: (0..n).collect(),
+            parent: (0..n as u32).collect(),
         }
     }
 
-    fn find(&mut self, mut i: usize) -> usize {
-        while self.parent[i] != i {
-            self.parent[i] = self.parent[self.parent[i]];
-            i = self.parent[i];
+    fn find(&mut self, i: usize) -> usize {
+        let mut i = i as u32;
+        while self.parent[i as usize] != i {
+            self.parent[i as usize] = self.parent[self.parent[i as usize] as usize];
+            i = self.parent[i as usize];
         }
-        i
+        i as usize
     }
 
     fn union(&mut self, a: usize, b: usize) {
         let (a, b) = (self.find(a), self.find(b));
         if a != b {
-            self.parent[a.max(b)] = a.min(b);
+            self.parent[a.max(b)] = a.min(b) as u32;
         }
     }
 }
@@ -290,7 +311,7 @@ mod tests {
         let note = "CDT编者按：本文于二〇二〇年发布，现重新发布，以飨读者。";
         let a = copy("a.md", "https://x.net/a/", TEXT);
         let b = copy("b.md", "https://x.net/b/", &format!("{note}{TEXT}"));
-        let reposts = Reposts::find(vec![a, b]);
+        let reposts = Reposts::find(vec![vec![a, b]]);
         let (kept, similarity) = reposts.of("a.md").expect("a.md is the re-post");
         assert_eq!(kept, "b.md", "the copy with more text is kept");
         assert!(similarity >= SAME_ARTICLE, "{similarity}");
@@ -300,19 +321,19 @@ mod tests {
     #[test]
     fn different_texts_are_different_articles() {
         let other: String = TEXT.chars().rev().collect();
-        let reposts = Reposts::find(vec![
+        let reposts = Reposts::find(vec![vec![
             copy("a.md", "https://x.net/a/", TEXT),
             copy("b.md", "https://x.net/b/", &other),
-        ]);
+        ]]);
         assert!(reposts.is_empty());
     }
 
     #[test]
     fn one_url_is_one_article_whatever_its_text() {
-        let reposts = Reposts::find(vec![
+        let reposts = Reposts::find(vec![vec![
             copy("b.md", "http://x.net/a", "短"),
             copy("a.md", "https://x.net/a/", "也短"),
-        ]);
+        ]]);
         // equal text lengths: the first in path order is kept
         assert_eq!(reposts.of("b.md"), Some(("a.md", 1.0)));
     }

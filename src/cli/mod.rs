@@ -554,12 +554,18 @@ fn run_batch(args: &Args, options: Options) -> ExitCode {
         Err(err) => return usage_error(&format!("{err:#}")),
     };
     let progress = progress_bar(args, &config);
-    let entries: Mutex<Vec<batch::catalog::Entry>> = Mutex::new(Vec::new());
+    let collector = Mutex::new(batch::catalog::Collector::new(
+        args.catalog.as_deref().map(batch::catalog::Format::of),
+        args.image_list.is_some(),
+    ));
+    let collect_error: Mutex<Option<io::Error>> = Mutex::new(None);
     let sink = |outcome: &Outcome| {
         if let Some(entry) = &outcome.entry
-            && let Ok(mut entries) = entries.lock()
+            && let Ok(mut collector) = collector.lock()
+            && let Err(err) = collector.add(entry)
+            && let Ok(mut first) = collect_error.lock()
         {
-            entries.push((**entry).clone());
+            first.get_or_insert(err);
         }
         on_outcome(
             &config,
@@ -624,8 +630,16 @@ fn run_batch(args: &Args, options: Options) -> ExitCode {
             return ExitCode::from(1);
         }
     }
-    let mut entries = entries.into_inner().unwrap_or_default();
-    let archive_ok = archive_files(args, config.check, &mut entries);
+    let archive_ok = match collect_error.into_inner().ok().flatten() {
+        Some(err) => {
+            eprintln!("cdt2md: cannot keep the catalogue's rows: {err}");
+            false
+        }
+        None => match collector.into_inner() {
+            Ok(mut collector) => archive_files(args, config.check, &mut collector),
+            Err(_) => false,
+        },
+    };
     if !args.quiet {
         eprintln!("cdt2md: {}", describe(&summary, config.check));
     }
@@ -638,38 +652,32 @@ fn run_batch(args: &Args, options: Options) -> ExitCode {
 
 /// Writes (or with `--check`, compares) the catalogue and the image list; false when one
 /// could not be written or, checked, is missing or stale.
-fn archive_files(args: &Args, check: bool, entries: &mut [batch::catalog::Entry]) -> bool {
-    let mut files = Vec::new();
-    if let Some(path) = &args.catalog {
-        let format = batch::catalog::Format::of(path);
-        files.push((
-            path,
-            "catalogue",
-            batch::catalog::catalogue(entries, format),
-        ));
-    }
-    if let Some(path) = &args.image_list {
-        files.push((path, "image list", batch::catalog::image_list(entries)));
-    }
+fn archive_files(args: &Args, check: bool, collector: &mut batch::catalog::Collector) -> bool {
     let mut ok = true;
-    for (path, what, bytes) in files {
-        let existing = std::fs::read(path).ok();
-        if existing.as_deref() == Some(bytes.as_slice()) {
-            continue;
-        }
-        if check {
-            let state = if existing.is_some() {
-                "stale"
-            } else {
-                "missing"
-            };
-            println!("{state}: {} (the {what})", path.display());
-            ok = false;
-            continue;
-        }
-        if let Err(err) = batch::write_atomic(path, &bytes) {
-            eprintln!("cdt2md: cannot write the {what} {}: {err}", path.display());
-            ok = false;
+    for (path, what) in [
+        (&args.catalog, "catalogue"),
+        (&args.image_list, "image list"),
+    ] {
+        let Some(path) = path else { continue };
+        let settled = batch::settle_file(path, check, |out| match what {
+            "catalogue" => collector.write_catalogue(out),
+            _ => collector.write_images(out),
+        });
+        match settled {
+            Ok(batch::Settled::Unchanged | batch::Settled::Written) => {}
+            Ok(state) => {
+                let state = if state == batch::Settled::Stale {
+                    "stale"
+                } else {
+                    "missing"
+                };
+                println!("{state}: {} (the {what})", path.display());
+                ok = false;
+            }
+            Err(err) => {
+                eprintln!("cdt2md: cannot write the {what} {}: {err}", path.display());
+                ok = false;
+            }
         }
     }
     ok
