@@ -1037,7 +1037,13 @@ fn finish(
         form: Some(converted.form),
         ..failure(&job.path, Some(output), error)
     };
-    let relative = relative_key(output.strip_prefix(&config.output).unwrap_or(output));
+    // the run's own bookkeeping, only when asked for
+    let wanted = config.catalog || config.reposts.as_deref().is_some_and(|r| !r.is_empty());
+    let relative = if wanted {
+        relative_key(output.strip_prefix(&config.output).unwrap_or(output))
+    } else {
+        String::new()
+    };
     let repost = config
         .reposts
         .as_deref()
