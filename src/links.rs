@@ -26,7 +26,8 @@ pub struct LocalLinks {
 #[derive(Default)]
 struct Index {
     keys: HashMap<u64, u32>,
-    outputs: Vec<String>,
+    outputs: Vec<Name>,
+    names: Names,
 }
 
 impl std::fmt::Debug for LocalLinks {
@@ -62,18 +63,22 @@ impl Builder {
         let Ok(at) = u32::try_from(self.index.outputs.len()) else {
             return;
         };
-        self.index.outputs.push(output.to_string());
+        let name = self.index.names.push(output);
+        self.index.outputs.push(name);
         let mut keys: Vec<String> = url.and_then(url_key).into_iter().collect();
         if let Some(id) = id.map(str::to_string).or_else(|| url.and_then(cdt_post_id)) {
             keys.push(format!("post:{id}"));
         }
-        let outputs = &self.index.outputs;
+        let Index {
+            keys: index,
+            outputs,
+            names,
+        } = &mut self.index;
         for key in keys {
-            self.index
-                .keys
+            index
                 .entry(hash(&key))
                 .and_modify(|kept| {
-                    if outputs[at as usize] < outputs[*kept as usize] {
+                    if names.get(outputs[at as usize]) < names.get(outputs[*kept as usize]) {
                         *kept = at;
                     }
                 })
@@ -84,9 +89,10 @@ impl Builder {
     /// Sends links to `output` where `redirect` says it is written instead (a re-post's
     /// kept copy, under `--dedupe`).
     pub(crate) fn redirect<'a>(&mut self, redirect: impl Fn(&str) -> Option<&'a str>) {
-        for output in &mut self.index.outputs {
-            if let Some(kept) = redirect(output) {
-                *output = kept.to_string();
+        let Index { outputs, names, .. } = &mut self.index;
+        for output in outputs.iter_mut() {
+            if let Some(kept) = redirect(names.get(*output)) {
+                *output = names.push(kept);
             }
         }
     }
@@ -116,7 +122,8 @@ impl LocalLinks {
 
     fn output(&self, key: &str) -> Option<&str> {
         let at = *self.index.keys.get(&hash(key))?;
-        self.index.outputs.get(at as usize).map(String::as_str)
+        let name = *self.index.outputs.get(at as usize)?;
+        Some(self.index.names.get(name))
     }
 
     /// The relative link to the article `href` names, its `#fragment` kept; `None` for an
@@ -262,5 +269,50 @@ mod tests {
         assert_eq!(relative("2020/07", "2020/07/a.md"), "a.md");
         assert_eq!(relative("2020/07", "2020/08/a.md"), "../08/a.md");
         assert_eq!(relative("x/y", "a.md"), "../../a.md");
+    }
+}
+
+/// Many short strings (output paths) in few allocations: chunks of 64 KiB, each string whole
+/// in one, so a million of them cost their bytes and 12 bytes each.
+#[derive(Default)]
+pub(crate) struct Names {
+    chunks: Vec<String>,
+}
+
+/// A string of [`Names`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Name {
+    chunk: u32,
+    start: u32,
+    len: u32,
+}
+
+const CHUNK: usize = 64 << 10;
+
+impl Names {
+    pub(crate) fn push(&mut self, text: &str) -> Name {
+        let last = match self.chunks.last_mut() {
+            Some(last) if last.capacity() - last.len() >= text.len() => last,
+            _ => {
+                self.chunks
+                    .push(String::with_capacity(CHUNK.max(text.len())));
+                let at = self.chunks.len() - 1;
+                &mut self.chunks[at]
+            }
+        };
+        let start = last.len();
+        last.push_str(text);
+        Name {
+            chunk: (self.chunks.len() - 1) as u32,
+            start: start as u32,
+            len: text.len() as u32,
+        }
+    }
+
+    pub(crate) fn get(&self, name: Name) -> &str {
+        self.chunks
+            .get(name.chunk as usize)
+            .and_then(|c| c.get(name.start as usize..(name.start + name.len) as usize))
+            .unwrap_or_default()
     }
 }

@@ -364,7 +364,7 @@ fn index_the_run(config: &Config) -> Result<(crate::links::Builder, reposts::Rep
     };
     // only what the run asked for is kept
     let (want_links, want_copies) = (config.local_links, config.dedupe || config.find_reposts);
-    let found = Mutex::new((crate::links::Builder::default(), Vec::new()));
+    let found = Mutex::new((crate::links::Builder::default(), reposts::Copies::default()));
     run(&first, &|outcome: &Outcome| {
         if let Some(entry) = &outcome.entry
             && let Ok(mut found) = found.lock()
@@ -373,27 +373,16 @@ fn index_the_run(config: &Config) -> Result<(crate::links::Builder, reposts::Rep
             if want_links {
                 links.add(entry.url.as_deref(), entry.id.as_deref(), &entry.output);
             }
-            if !want_copies {
-                return;
+            if want_copies {
+                copies.add(
+                    &entry.output,
+                    entry.url.as_deref(),
+                    entry.id.as_deref(),
+                    entry.chars,
+                    entry.archived.as_deref(),
+                    entry.signature.clone(),
+                );
             }
-            // in chunks: a growing vector would hold twice its size while it moves
-            if copies
-                .last()
-                .is_none_or(|c: &Vec<reposts::Copy>| c.len() == c.capacity())
-            {
-                copies.push(Vec::with_capacity(4096));
-            }
-            let Some(chunk) = copies.last_mut() else {
-                return;
-            };
-            chunk.push(reposts::Copy::new(
-                entry.output.clone(),
-                entry.url.as_deref(),
-                entry.id.as_deref(),
-                entry.chars,
-                entry.archived.as_deref(),
-                entry.signature.clone(),
-            ));
         }
     })?;
     let (links, copies) = found.into_inner().unwrap_or_default();

@@ -15,7 +15,7 @@
 
 use std::collections::HashMap;
 
-use crate::links::url_key;
+use crate::links::{Name, Names, url_key};
 
 /// Estimated Jaccard similarity of shingles from which two texts are one article.
 pub const SAME_ARTICLE: f64 = 0.6;
@@ -108,8 +108,8 @@ fn mix(mut x: u64) -> u64 {
 /// post id (0 for none), its length, when it was archived, and its text's signature; about
 /// 200 bytes besides the output's path.
 #[derive(Debug, Clone)]
-pub struct Copy {
-    pub output: String,
+struct Copy {
+    output: Name,
     keys: [u64; 2],
     pub chars: u64,
     /// `archived`'s digits as one number (`2025-01-15T02:59:30Z` → 20250115025930), which
@@ -118,23 +118,40 @@ pub struct Copy {
     pub signature: Option<Signature>,
 }
 
-impl Copy {
-    pub fn new(
-        output: String,
+/// The copies of a run, gathered in any order.
+#[derive(Default)]
+pub struct Copies {
+    names: Names,
+    /// In chunks: a growing vector would hold twice its size while it moves.
+    chunks: Vec<Vec<Copy>>,
+}
+
+impl Copies {
+    pub fn add(
+        &mut self,
+        output: &str,
         url: Option<&str>,
         id: Option<&str>,
         chars: u64,
         archived: Option<&str>,
         signature: Option<Signature>,
-    ) -> Copy {
+    ) {
         let url = url.and_then(url_key).map_or(0, |k| fnv1a(k.as_bytes()) | 1);
         let id = id.map_or(0, |id| fnv1a(format!("post:{id}").as_bytes()) | 1);
-        Copy {
-            output,
+        let copy = Copy {
+            output: self.names.push(output),
             keys: [url, id],
             chars,
             archived: archived.map_or(0, digits),
             signature,
+        };
+        match self.chunks.last_mut() {
+            Some(chunk) if chunk.len() < chunk.capacity() => chunk.push(copy),
+            _ => {
+                let mut chunk = Vec::with_capacity(4096);
+                chunk.push(copy);
+                self.chunks.push(chunk);
+            }
         }
     }
 }
@@ -170,7 +187,8 @@ impl Reposts {
 
     /// Groups the copies and picks the one to keep in each: the most visible text, then the
     /// latest archived, then the first in path order.
-    pub fn find(chunks: Vec<Vec<Copy>>) -> Reposts {
+    pub fn find(found: Copies) -> Reposts {
+        let Copies { names, chunks } = found;
         // one chunk at a time, each freed as it is moved
         let mut copies: Vec<Copy> = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
         for chunk in chunks {
@@ -178,7 +196,7 @@ impl Reposts {
         }
         // a fixed order, so that nothing depends on which thread finished first
         // (outputs are unique: an unstable sort is as deterministic and needs no buffer)
-        copies.sort_unstable_by(|a, b| a.output.cmp(&b.output));
+        copies.sort_unstable_by(|a, b| names.get(a.output).cmp(names.get(b.output)));
         let mut groups = UnionFind::new(copies.len());
         let mut first_by_key: HashMap<u64, usize> = HashMap::new();
         for (i, copy) in copies.iter().enumerate() {
@@ -229,7 +247,7 @@ impl Reposts {
                     a.chars
                         .cmp(&b.chars)
                         .then_with(|| a.archived.cmp(&b.archived))
-                        .then_with(|| b.output.cmp(&a.output))
+                        .then_with(|| names.get(b.output).cmp(names.get(a.output)))
                 })
                 .unwrap_or(group[0]);
             for &i in group.iter().filter(|&&i| i != kept) {
@@ -238,8 +256,8 @@ impl Reposts {
                     _ => 1.0,
                 };
                 by_output.insert(
-                    copies[i].output.clone(),
-                    (copies[kept].output.clone(), similarity),
+                    names.get(copies[i].output).to_string(),
+                    (names.get(copies[kept].output).to_string(), similarity),
                 );
             }
         }
@@ -284,16 +302,20 @@ mod tests {
         text.chars().filter(|c| c.is_alphanumeric()).collect()
     }
 
-    fn copy(output: &str, url: &str, text: &str) -> Copy {
-        let letters = letters(text);
-        Copy::new(
-            output.to_string(),
-            Some(url),
-            None,
-            letters.len() as u64,
-            None,
-            Signature::of(&letters),
-        )
+    fn copies(list: &[(&str, &str, &str)]) -> Copies {
+        let mut copies = Copies::default();
+        for (output, url, text) in list {
+            let letters = letters(text);
+            copies.add(
+                output,
+                Some(url),
+                None,
+                letters.len() as u64,
+                None,
+                Signature::of(&letters),
+            );
+        }
+        copies
     }
 
     const TEXT: &str = "二〇二〇年六月，一位网友在微博上写道：我们山东就是这样重视教育的。\
@@ -309,9 +331,11 @@ mod tests {
     #[test]
     fn a_repost_with_a_note_is_the_same_article() {
         let note = "CDT编者按：本文于二〇二〇年发布，现重新发布，以飨读者。";
-        let a = copy("a.md", "https://x.net/a/", TEXT);
-        let b = copy("b.md", "https://x.net/b/", &format!("{note}{TEXT}"));
-        let reposts = Reposts::find(vec![vec![a, b]]);
+        let b = format!("{note}{TEXT}");
+        let reposts = Reposts::find(copies(&[
+            ("a.md", "https://x.net/a/", TEXT),
+            ("b.md", "https://x.net/b/", &b),
+        ]));
         let (kept, similarity) = reposts.of("a.md").expect("a.md is the re-post");
         assert_eq!(kept, "b.md", "the copy with more text is kept");
         assert!(similarity >= SAME_ARTICLE, "{similarity}");
@@ -321,19 +345,19 @@ mod tests {
     #[test]
     fn different_texts_are_different_articles() {
         let other: String = TEXT.chars().rev().collect();
-        let reposts = Reposts::find(vec![vec![
-            copy("a.md", "https://x.net/a/", TEXT),
-            copy("b.md", "https://x.net/b/", &other),
-        ]]);
+        let reposts = Reposts::find(copies(&[
+            ("a.md", "https://x.net/a/", TEXT),
+            ("b.md", "https://x.net/b/", &other),
+        ]));
         assert!(reposts.is_empty());
     }
 
     #[test]
     fn one_url_is_one_article_whatever_its_text() {
-        let reposts = Reposts::find(vec![vec![
-            copy("b.md", "http://x.net/a", "短"),
-            copy("a.md", "https://x.net/a/", "也短"),
-        ]]);
+        let reposts = Reposts::find(copies(&[
+            ("b.md", "http://x.net/a", "短"),
+            ("a.md", "https://x.net/a/", "也短"),
+        ]));
         // equal text lengths: the first in path order is kept
         assert_eq!(reposts.of("b.md"), Some(("a.md", 1.0)));
     }
