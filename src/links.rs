@@ -172,16 +172,31 @@ pub(crate) fn url_key(url: &str) -> Option<String> {
             path = cut.to_string();
         }
     }
-    // of a query, only a post id says which article (`?p=NNN`); the rest is tracking
-    let post = query
+    // a post id says which article (`?p=NNN`); otherwise the query counts, tracking aside
+    let pairs: Vec<&str> = query
         .into_iter()
         .flat_map(|q| q.split('&'))
+        .filter(|pair| !pair.is_empty() && !is_tracking(pair))
+        .collect();
+    let post = pairs
+        .iter()
         .find_map(|pair| pair.strip_prefix("p="))
         .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()));
     Some(match post {
         Some(id) => format!("{host}{path}?p={id}"),
-        None => format!("{host}{path}"),
+        None if pairs.is_empty() => format!("{host}{path}"),
+        None => {
+            let mut pairs = pairs;
+            pairs.sort_unstable();
+            format!("{host}{path}?{}", pairs.join("&"))
+        }
     })
+}
+
+/// Parameters that say where a reader came from, not what they read.
+fn is_tracking(pair: &str) -> bool {
+    let name = pair.split('=').next().unwrap_or_default();
+    name.starts_with("utm_") || matches!(name, "fbclid" | "gclid" | "from" | "spm")
 }
 
 /// The post id of a CDT URL: `?p=NNN` or `/NNN.html` on the site.
@@ -199,10 +214,29 @@ fn relative(from: &str, to: &str) -> String {
     let to_parts: Vec<&str> = to.split('/').filter(|s| !s.is_empty()).collect();
     let (folders, file) = to_parts.split_at(to_parts.len().saturating_sub(1));
     let shared = from.iter().zip(folders).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<&str> = vec![".."; from.len() - shared];
-    parts.extend(&folders[shared..]);
-    parts.extend(file);
+    let mut parts: Vec<String> = vec!["..".to_string(); from.len() - shared];
+    parts.extend(
+        folders[shared..]
+            .iter()
+            .chain(file)
+            .map(|p| escape_segment(p)),
+    );
     parts.join("/")
+}
+
+/// A file name as a URL path segment: `%`, `?` and `#` escaped, which a reader would take for
+/// an escape, a query or a fragment (`index.html?p=1.md`, a wget name).
+fn escape_segment(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for c in segment.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3F"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -223,6 +257,15 @@ mod tests {
         assert_ne!(
             url_key("https://chinadigitaltimes.net/chinese/2020/09/b/"),
             key
+        );
+        // another query is another page
+        assert_ne!(
+            url_key("https://x.net/a/?a=1"),
+            url_key("https://x.net/a/?a=2")
+        );
+        assert_eq!(
+            url_key("https://x.net/a/?b=2&a=1"),
+            url_key("https://x.net/a?a=1&b=2")
         );
         assert_eq!(url_key("mailto:a@b"), None);
     }
@@ -269,6 +312,8 @@ mod tests {
         assert_eq!(relative("2020/07", "2020/07/a.md"), "a.md");
         assert_eq!(relative("2020/07", "2020/08/a.md"), "../08/a.md");
         assert_eq!(relative("x/y", "a.md"), "../../a.md");
+        assert_eq!(relative("w", "w/index.html?p=8.md"), "index.html%3Fp=8.md");
+        assert_eq!(relative("", "x#y 50%.md"), "x%23y 50%25.md");
     }
 }
 

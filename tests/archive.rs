@@ -63,6 +63,7 @@ fn image_urls(out: &Path) -> BTreeSet<String> {
             pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH;
         for event in pulldown_cmark::Parser::new_ext(body, options) {
             if let pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image { dest_url, .. }) = event
+                && (dest_url.starts_with("http://") || dest_url.starts_with("https://"))
             {
                 urls.insert(dest_url.to_string());
             }
@@ -433,4 +434,60 @@ fn reposts_are_marked_and_dedupe_writes_one_copy() {
         .arg(&one)
         .assert()
         .success();
+}
+
+#[test]
+fn shards_read_the_whole_run_for_links_and_reposts() {
+    let dir = TempDir::new().expect("temp dir");
+    let out = dir.path().join("out");
+    run_archive(&out, &["--local-links", "--dedupe"]);
+    for shard in ["1/3", "2/3", "3/3"] {
+        run_archive(
+            &out,
+            &["--local-links", "--dedupe", "--check", "--shard", shard],
+        );
+    }
+    // the catalogue lists the whole run, which a shard is not
+    cdt2md()
+        .args(["fixtures/pages", "--shard", "1/2", "--catalog"])
+        .arg(dir.path().join("c.csv"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn a_feed_with_a_long_head_links_its_items_from_their_folder() {
+    let dir = TempDir::new().expect("temp dir");
+    let input = dir.path().join("in");
+    fs::create_dir_all(&input).expect("folder");
+    let item = |name: &str, body: &str| {
+        format!(
+            "<item><title>{name}</title><link>https://chinadigitaltimes.net/chinese/2021/03/{name}/</link>\
+             <pubDate>Mon, 01 Mar 2021 00:00:00 +0000</pubDate>\
+             <content:encoded><![CDATA[{body}]]></content:encoded></item>"
+        )
+    };
+    // a comment longer than the head cdt2md looks at first
+    let feed = format!(
+        "<?xml version=\"1.0\"?>\n<!-- {} -->\n<rss version=\"2.0\" \
+         xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel><title>t</title>{}{}</channel></rss>\n",
+        "x".repeat(5000),
+        item(
+            "a",
+            "<p>see <a href=\"https://chinadigitaltimes.net/chinese/2021/03/b/\">b</a></p>"
+        ),
+        item("b", "<p>text of b</p>")
+    );
+    fs::write(input.join("news.xml"), feed).expect("written");
+    let out = dir.path().join("out");
+    cdt2md()
+        .arg(&input)
+        .args(["--local-links", "-q", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let links = links_by_file(&out);
+    assert_eq!(links["news/a.md"], ["b.md"]);
 }

@@ -263,7 +263,9 @@ impl Collector {
             rows.push(entry.sort_key(), row(entry, self.format))?;
         }
         if let Some(images) = &mut self.images {
-            for url in entry.image_urls.iter().filter(|u| !u.is_empty()) {
+            // web URLs only: a file a browser saved beside the page is no download
+            let web = |u: &&String| u.starts_with("http://") || u.starts_with("https://");
+            for url in entry.image_urls.iter().filter(web) {
                 images.push(url.as_bytes().to_vec(), format!("{url}\n").into_bytes())?;
             }
         }

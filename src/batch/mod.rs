@@ -352,9 +352,11 @@ pub fn run(config: &Config, sink: &(dyn Fn(&Outcome) + Sync)) -> Result<Summary,
 /// The first pass of `--local-links`, `--dedupe` and `--catalog`: every input converted,
 /// nothing written; each article's URL, output, length and text signature kept.
 fn index_the_run(config: &Config) -> Result<(crate::links::Builder, reposts::Reposts), SetupError> {
+    // the whole run, whatever shard of it this run converts: links and re-posts cross shards
     let first = Config {
         check: true,
         catalog: true,
+        shard: None,
         local_links: false,
         dedupe: false,
         find_reposts: false,
@@ -732,8 +734,18 @@ fn prepare(config: &Config, output_root: Option<&Path>, job: &Job) -> Prepared {
     let document = {
         let big = bytes.len() > BIG_PAGE;
         let _turn = big.then(|| BIG_PAGES.lock().unwrap_or_else(PoisonError::into_inner));
-        let options = options_for(config, job, &bytes, output_root);
-        let document = convert_all(&bytes, options.as_ref().unwrap_or(&config.options));
+        let guess = form::looks_like_collection(&bytes[..bytes.len().min(4096)]);
+        let options = options_for(config, job, &bytes, output_root, guess);
+        let mut document = convert_all(&bytes, options.as_ref().unwrap_or(&config.options));
+        // links are relative to where the articles go: a feed the head did not show to be one
+        // (a long comment first) converts again, its items seen from their own folder
+        if config.options.local_links.is_some()
+            && let Ok(found) = &document
+            && found.collection != guess
+        {
+            let options = options_for(config, job, &bytes, output_root, found.collection);
+            document = convert_all(&bytes, options.as_ref().unwrap_or(&config.options));
+        }
         if big {
             release_free_memory();
         }
@@ -899,6 +911,7 @@ fn options_for(
     job: &Job,
     bytes: &[u8],
     output_root: Option<&Path>,
+    collection: bool,
 ) -> Option<Options> {
     let saved = saved_page_options(config, job, bytes, output_root);
     let Some(links) = &config.options.local_links else {
@@ -907,9 +920,7 @@ fn options_for(
     // links are relative to the folder the article's Markdown goes in: a feed's items go in
     // a folder of their own
     let mut folder = naming::folder(config.naming, &job.relative);
-    if form::looks_like_collection(&bytes[..bytes.len().min(4096)])
-        && let Some(stem) = job.relative.file_stem()
-    {
+    if collection && let Some(stem) = job.relative.file_stem() {
         folder.push(stem);
     }
     let mut options = saved.unwrap_or_else(|| config.options.clone());

@@ -714,6 +714,17 @@ fn batch_config(args: &Args, options: Options) -> anyhow::Result<Config> {
     if args.check && args.report.as_deref() == Some(std::path::Path::new("-")) {
         bail!("--check lists its findings on standard output: give --report a file");
     }
+    for (option, path) in [
+        ("--catalog", &args.catalog),
+        ("--image-list", &args.image_list),
+    ] {
+        if path.as_deref() == Some(std::path::Path::new("-")) {
+            bail!("{option} writes a file: give it a path");
+        }
+        if path.is_some() && args.shard.is_some() {
+            bail!("{option} lists the whole run: run it without --shard");
+        }
+    }
     Ok(Config {
         inputs: args.inputs.clone(),
         output,
@@ -835,7 +846,7 @@ fn on_outcome(
         }
         Status::Duplicate if !quiet => say(
             format!(
-                "cdt2md: duplicate: {}: the same article as {}, written there",
+                "cdt2md: duplicate: {}: the same article as {}",
                 outcome.input,
                 outcome.duplicate_of.as_deref().unwrap_or("?")
             ),
