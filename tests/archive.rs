@@ -491,3 +491,29 @@ fn a_feed_with_a_long_head_links_its_items_from_their_folder() {
     let links = links_by_file(&out);
     assert_eq!(links["news/a.md"], ["b.md"]);
 }
+
+#[test]
+fn dedupe_names_and_prunes_the_reposts_an_earlier_run_wrote() {
+    let dir = TempDir::new().expect("temp dir");
+    let out = dir.path().join("out");
+    run_archive(&out, &[]);
+    assert!(out.join("400692.md").is_file());
+    cdt2md()
+        .args([
+            "fixtures/pages",
+            "fixtures/archive",
+            "--dedupe",
+            "--check",
+            "-q",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("orphaned:").and(predicates::str::contains("400692.md")));
+    run_archive(&out, &["--dedupe", "--prune"]);
+    assert!(!out.join("400692.md").exists());
+    assert!(!out.join("2021/seed-again.md").exists());
+    assert!(out.join("2021/repost.md").is_file());
+    run_archive(&out, &["--dedupe", "--check"]);
+}

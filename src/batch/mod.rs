@@ -130,7 +130,8 @@ pub struct Outcome {
     pub title: Option<String>,
     /// The text encoding the page was read in.
     pub encoding: Option<String>,
-    /// The copy written instead of this re-post (`--dedupe`).
+    /// The copy written instead of this re-post (`--dedupe`); its `output`, when set, is one
+    /// an earlier run wrote, an orphan now.
     pub duplicate_of: Option<String>,
     /// The article as the catalogue lists it, when the run collects one.
     #[serde(skip)]
@@ -1060,9 +1061,11 @@ fn finish(
     if config.dedupe
         && let Some((kept, _)) = &repost
     {
+        // an output of it an earlier run wrote is an orphan now: named, and --prune's
+        let left = output.is_file() && could_have_written(output, &config.options.rename_keys);
         return Outcome {
             input: job.path.display().to_string(),
-            output: None,
+            output: left.then(|| output.display().to_string()),
             status: Status::Duplicate,
             form: Some(converted.form),
             error: None,

@@ -559,7 +559,14 @@ fn run_batch(args: &Args, options: Options) -> ExitCode {
         args.image_list.is_some(),
     ));
     let collect_error: Mutex<Option<io::Error>> = Mutex::new(None);
+    let left_reposts: Mutex<Vec<std::path::PathBuf>> = Mutex::new(Vec::new());
     let sink = |outcome: &Outcome| {
+        if outcome.status == Status::Duplicate
+            && let Some(output) = &outcome.output
+            && let Ok(mut left) = left_reposts.lock()
+        {
+            left.push(output.into());
+        }
         if let Some(entry) = &outcome.entry
             && let Ok(mut collector) = collector.lock()
             && let Err(err) = collector.add(entry)
@@ -587,11 +594,15 @@ fn run_batch(args: &Args, options: Options) -> ExitCode {
     if let Some(progress) = &progress {
         progress.bar.finish_and_clear();
     }
-    let orphans = if summary.output_was_empty {
+    let mut orphans = if summary.output_was_empty {
         Vec::new()
     } else {
         batch::orphans(&config, summary.named_outputs.as_ref())
     };
+    // re-posts an earlier run wrote, which --dedupe does not
+    let mut left = left_reposts.into_inner().unwrap_or_default();
+    left.sort();
+    orphans.extend(left);
     for orphan in orphans {
         let status = settle_orphan(args, &orphan);
         match status {
