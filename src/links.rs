@@ -106,9 +106,7 @@ impl Builder {
 }
 
 fn hash(key: &str) -> u64 {
-    key.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
-        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    crate::url::fnv1a(key.as_bytes())
 }
 
 impl LocalLinks {

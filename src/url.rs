@@ -281,6 +281,14 @@ fn youtube_id(src: &str) -> Option<String> {
     (id.len() >= 6).then_some(id)
 }
 
+/// FNV-1a, 64 bits: the one stable hash of the crate (shards, URL keys, shingles), the same on
+/// every run, machine and version.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,8 @@
 //! Markdown without raw HTML can express are listed in `INEXPRESSIBLE`, each with its reason;
 //! every other example must come back as it went in.
 
+mod common;
+
 use std::fmt::Write as _;
 
 use html5ever::tendril::TendrilSink;
@@ -445,20 +447,5 @@ fn url_as_read(url: &str) -> String {
         .chars()
         .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
         .collect();
-    let bytes = url.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = url.get(i + 1..i + 3)
-            && let Ok(byte) = u8::from_str_radix(hex, 16)
-        {
-            out.push(byte);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or(url)
+    common::percent_decoded(&url)
 }

@@ -212,22 +212,7 @@ fn html_urls(html: &str) -> (Vec<String>, Vec<String>) {
 }
 
 fn decode(url: &str) -> String {
-    let bytes = url.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = url.get(i + 1..i + 3)
-            && let Ok(byte) = u8::from_str_radix(hex, 16)
-        {
-            out.push(byte);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    common::percent_decoded(url)
 }
 
 /// Link targets and image sources as pulldown-cmark reads the body.

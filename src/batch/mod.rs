@@ -30,6 +30,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use crate::convert::{Converted, Document, Options, convert_all};
 use crate::error::PageError;
 use crate::form::{self, Form};
+use crate::url::fnv1a;
 
 /// A batch run, as the command line asked for it.
 #[derive(Debug, Clone)]
@@ -82,12 +83,6 @@ impl Shard {
     pub fn contains(&self, relative: &Path) -> bool {
         fnv1a(relative_key(relative).as_bytes()) % self.count == self.index
     }
-}
-
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
-        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 fn relative_key(relative: &Path) -> String {

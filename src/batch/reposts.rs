@@ -16,6 +16,7 @@
 use std::collections::HashMap;
 
 use crate::links::{Name, Names, url_key};
+use crate::url::fnv1a;
 
 /// Estimated Jaccard similarity of shingles from which two texts are one article.
 pub const SAME_ARTICLE: f64 = 0.6;
@@ -89,12 +90,6 @@ impl Signature {
         rows.iter()
             .fold(band as u64, |acc, &r| mix(acc ^ u64::from(r)))
     }
-}
-
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
-        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 /// SplitMix64's finaliser: every input bit moves every output bit.

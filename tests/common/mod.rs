@@ -882,7 +882,8 @@ pub fn first_url_difference(want: &[String], got: &[String]) -> Option<String> {
     })
 }
 
-fn percent_decoded(url: &str) -> String {
+/// `%XX` escapes decoded where the result is UTF-8; the URL as written otherwise.
+pub fn percent_decoded(url: &str) -> String {
     let bytes = url.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
