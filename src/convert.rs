@@ -1,6 +1,7 @@
 //! The pipeline for one file: bytes → text → form → for each article: DOM → metadata and
 //! cleaning → Markdown → front matter.
 
+use html5ever::tendril::StrTendril;
 use markup5ever_rcdom::Handle;
 
 use crate::error::PageError;
@@ -155,14 +156,19 @@ fn convert_article(article: Article, options: &Options) -> Result<Converted, Pag
         mut warnings,
         whole_page,
     } = article;
-    let (html, flattened) = depth::bound(&html);
+    let (bounded, flattened) = depth::bound(&html);
+    let rewritten = match bounded {
+        std::borrow::Cow::Owned(text) => Some(text),
+        std::borrow::Cow::Borrowed(_) => None,
+    };
+    let html = rewritten.map_or(html, |text| StrTendril::from_slice(&text));
     if flattened {
         warnings.push(format!(
             "nesting deeper than {} levels flattened",
             depth::MAX_DEPTH
         ));
     }
-    let document = parse::parse_html(&html);
+    let document = parse::parse_tendril(html.clone());
     let mut located = locate(&document, whole_page, outer, &mut warnings)?;
     // a whole page's card sits below its menus, past the region looked at in a post
     let (card, card_nodes) = (whole_page || card::may_hold_card(&html))

@@ -3,6 +3,7 @@
 //! a page, a feed, or no article at all. Each form says where its articles' HTML is and what
 //! stands around it; everything after this stage is the same for all forms.
 
+use html5ever::tendril::StrTendril;
 use quick_xml::events::{BytesStart, Event};
 use serde::Serialize;
 
@@ -52,7 +53,8 @@ impl std::fmt::Display for Form {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Article {
     pub form: Form,
-    pub html: String,
+    /// For a saved page, a part of the decoded text's tendril (no copy).
+    pub html: StrTendril,
     pub outer: Outer,
     /// A wrapper's front matter, as written.
     pub wrapper: Vec<(String, Extra)>,
@@ -75,8 +77,8 @@ pub(crate) struct Contents {
 }
 
 /// Reads what `text` (decoded, BOM gone) holds.
-pub(crate) fn read(text: &str) -> Result<Contents, PageError> {
-    let text = without_http_headers(text);
+pub(crate) fn read(source: &StrTendril) -> Result<Contents, PageError> {
+    let text = without_http_headers(source);
     let start = text.trim_start();
     let one = |article| {
         Ok(Contents {
@@ -89,12 +91,24 @@ pub(crate) fn read(text: &str) -> Result<Contents, PageError> {
         return contents;
     }
     if let Some((wrapper, rest)) = split_wrapper(start) {
-        return one(wrapped(wrapper, rest)?);
+        return one(wrapped(source, wrapper, rest)?);
     }
     if is_feed(start) {
         return feed(start);
     }
-    one(html_page(text)?)
+    one(html_page(source, text)?)
+}
+
+/// `part` of `source` as a tendril sharing its buffer; a copy only when `part` does not lie
+/// in it.
+fn part_of(source: &StrTendril, part: &str) -> StrTendril {
+    let offset = (part.as_ptr() as usize).wrapping_sub(source.as_ptr() as usize);
+    let shared = u32::try_from(offset)
+        .ok()
+        .zip(u32::try_from(part.len()).ok())
+        .filter(|&(at, len)| at as usize + len as usize <= source.len())
+        .and_then(|(at, len)| source.try_subtendril(at, len).ok());
+    shared.unwrap_or_else(|| StrTendril::from_slice(part))
 }
 
 /// A page saved with `curl -i` starts with the response's status line and headers: the page
@@ -142,7 +156,7 @@ pub(crate) fn looks_like_collection(head: &[u8]) -> bool {
 // ---------------------------------------------------------------- pages
 
 /// A saved page (shapes A, B and C of [`page`]), or a whole page saved from the site.
-fn html_page(text: &str) -> Result<Article, PageError> {
+fn html_page(source: &StrTendril, text: &str) -> Result<Article, PageError> {
     let split = page::split(text);
     if !split.has_header && !page::looks_like_page(text.as_bytes()) {
         let why = if split.html.trim().is_empty() {
@@ -152,7 +166,7 @@ fn html_page(text: &str) -> Result<Article, PageError> {
         };
         return Err(PageError::NotAPage(why.to_string()));
     }
-    let whole_page = !split.has_header && is_full_page(&split.html);
+    let whole_page = !split.has_header && is_full_page(split.html);
     let form = if split.has_header {
         if split.header.date_line.is_some() {
             Form::Page2020
@@ -175,7 +189,7 @@ fn html_page(text: &str) -> Result<Article, PageError> {
     };
     Ok(Article {
         form,
-        html: split.html,
+        html: part_of(source, split.html),
         outer,
         wrapper: Vec::new(),
         name: None,
@@ -247,17 +261,17 @@ struct Wrapper<'a> {
     block: &'a str,
 }
 
-fn wrapped(wrapper: Wrapper<'_>, rest: &str) -> Result<Article, PageError> {
+fn wrapped(source: &StrTendril, wrapper: Wrapper<'_>, rest: &str) -> Result<Article, PageError> {
     // A saved page has its header, or is a whole document; a Markdown post that happens to
     // start with a tag (`<img …>` above its text) is not one.
     let split = page::split(rest);
-    let saved = split.has_header || split.header.archived_ms.is_some() || is_document(&split.html);
+    let saved = split.has_header || split.header.archived_ms.is_some() || is_document(split.html);
     if !saved {
         return Err(PageError::NotAPage(
             "Markdown with front matter, but no saved page after it".to_string(),
         ));
     }
-    let mut article = html_page(rest)?;
+    let mut article = html_page(source, rest)?;
     article.form = Form::Wrapped;
     match wrapper_keys(&wrapper, &mut article.warnings) {
         Ok(keys) => article.wrapper = keys,
@@ -611,7 +625,7 @@ fn wp_post(post: &serde_json::Value) -> Result<Article, &'static str> {
     let name = id.or_else(|| url.as_deref().and_then(name_from_url));
     Ok(Article {
         form: Form::WpJson,
-        html,
+        html: StrTendril::from_slice(&html),
         outer: Outer {
             present: title.is_some() || url.is_some() || archived.is_some(),
             title,
@@ -768,7 +782,7 @@ fn feed_article(item: Item) -> Article {
         || outer.posted_by.is_some();
     Article {
         form: Form::FeedItem,
-        html,
+        html: StrTendril::from_slice(&html),
         outer: Outer { present, ..outer },
         wrapper: Vec::new(),
         name,
@@ -1065,6 +1079,35 @@ pub(crate) fn name_from_url(url: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_saved_page_shares_the_decoded_text() {
+        let source = StrTendril::from_slice(
+            "[标题](https://x.net/1.html)\n------\n\n<p>正文正文正文正文正文正文</p>\n",
+        );
+        let article = one(&source);
+        let html = read(&source).expect("a page").articles.remove(0).html;
+        assert_eq!(&*html, &*article.html);
+        let shared = super::read(&source)
+            .expect("a page")
+            .articles
+            .remove(0)
+            .html;
+        let range = source.as_ptr() as usize..source.as_ptr() as usize + source.len();
+        assert!(
+            range.contains(&(shared.as_ptr() as usize)),
+            "a copy was made"
+        );
+        assert!(shared.contains("<p>正文"));
+        // a part from elsewhere is copied, never read out of bounds
+        let elsewhere = part_of(&source, "<p>别处</p>");
+        assert_eq!(&*elsewhere, "<p>别处</p>");
+    }
+
+    /// The tests hand text; the pipeline hands the decoded tendril.
+    fn read(text: &str) -> Result<Contents, PageError> {
+        super::read(&StrTendril::from_slice(text))
+    }
+
     fn one(text: &str) -> Article {
         let contents = read(text).expect("an article");
         assert_eq!(contents.articles.len(), 1);
@@ -1183,9 +1226,9 @@ mod tests {
         assert_eq!(a.outer.title.as_deref(), Some("A & B"));
         assert_eq!(a.outer.posted_by.as_deref(), Some("大号冲塔"));
         assert_eq!(a.outer.tags, vec!["甲", "乙"]);
-        assert_eq!(a.html, "<p>正文</p>");
+        assert_eq!(&*a.html, "<p>正文</p>");
         assert_eq!(a.name.as_deref(), Some("399702"));
-        assert_eq!(b.html, "<p>只有摘要&nbsp;</p>");
+        assert_eq!(&*b.html, "<p>只有摘要&nbsp;</p>");
         assert_eq!(b.name.as_deref(), Some("中"));
         let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>x</title><entry><title type="html">T</title><link rel="alternate" href="https://x.net/chinese/5.html"/><id>tag:x,1</id><published>2021-01-02T03:04:05Z</published><author><name>某人</name></author><category term="丙"/><content type="html">&lt;p&gt;正文&lt;/p&gt;</content></entry></feed>"#;
         let entry = one_of(atom);
@@ -1196,7 +1239,7 @@ mod tests {
         assert_eq!(entry.outer.date.as_deref(), Some("2021-01-02T03:04:05Z"));
         assert_eq!(entry.outer.posted_by.as_deref(), Some("某人"));
         assert_eq!(entry.outer.tags, vec!["丙"]);
-        assert_eq!(entry.html, "<p>正文</p>");
+        assert_eq!(&*entry.html, "<p>正文</p>");
         assert_eq!(entry.name.as_deref(), Some("5"));
         assert!(not_a_page("<rss><channel><title>x</title></channel></rss>").contains("no items"));
     }

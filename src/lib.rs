@@ -53,5 +53,5 @@ pub use profile::Profile;
 pub fn parsed_html(input: &[u8]) -> Option<String> {
     let decoded = encoding::decode(input).ok()?;
     let page = page::split(&decoded.text);
-    Some(depth::bound(&page.html).0.into_owned())
+    Some(depth::bound(page.html).0.into_owned())
 }

@@ -20,16 +20,17 @@ pub struct Header {
 
 /// A page split into its header and its HTML.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Page {
+pub struct Page<'a> {
     pub header: Header,
-    pub html: String,
+    /// The HTML, borrowed: the caller takes it from its own copy of the text.
+    pub html: &'a str,
     /// Whether a header in shape A or B was found.
     pub has_header: bool,
 }
 
 /// Splits decoded text into header and HTML. Never fails: text without a recognisable header
 /// is all HTML (shape C).
-pub fn split(text: &str) -> Page {
+pub fn split(text: &str) -> Page<'_> {
     let mut header = Header::default();
     let mut rest = text;
 
@@ -45,7 +46,7 @@ pub fn split(text: &str) -> Page {
     let Some((headline, url)) = link else {
         return Page {
             header,
-            html: rest.to_string(),
+            html: rest,
             has_header: false,
         };
     };
@@ -60,7 +61,7 @@ pub fn split(text: &str) -> Page {
     }
     Page {
         header,
-        html: rest.to_string(),
+        html: rest,
         has_header: true,
     }
 }
@@ -253,7 +254,7 @@ mod tests {
         )
         .unwrap()
         .text;
-        assert_eq!(text, "[t](https://x.net/)\n------\n\n<p>a\nb</p>");
+        assert_eq!(&*text, "[t](https://x.net/)\n------\n\n<p>a\nb</p>");
         assert_eq!(split(&text).header.headline.as_deref(), Some("t"));
     }
 

@@ -10,6 +10,11 @@ use markup5ever_rcdom::{Handle, RcDom};
 /// Scripting is off, as in a browser with JavaScript disabled: `<noscript>` content is then
 /// parsed as markup, which is where lazy-loading plugins keep the real `<img>`.
 pub fn parse_html(html: &str) -> Handle {
+    parse_tendril(StrTendril::from_slice(html))
+}
+
+/// [`parse_html`] on text already in a tendril: the parser's tokens share its buffer.
+pub fn parse_tendril(html: StrTendril) -> Handle {
     let opts = ParseOpts {
         tree_builder: TreeBuilderOpts {
             scripting_enabled: false,
@@ -17,7 +22,5 @@ pub fn parse_html(html: &str) -> Handle {
         },
         ..Default::default()
     };
-    parse_document(RcDom::default(), opts)
-        .one(StrTendril::from_slice(html))
-        .document
+    parse_document(RcDom::default(), opts).one(html).document
 }
