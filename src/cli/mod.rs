@@ -20,6 +20,8 @@ use crate::batch::{self, Config, Outcome, Shard, Status, Summary};
 use crate::convert::{FrontMatter, ImageUrls, Options, convert};
 use crate::profile::Profile;
 
+mod config;
+mod github;
 mod man;
 
 const EXAMPLES: &str = "\
@@ -75,12 +77,12 @@ struct Args {
     output: Option<PathBuf>,
 
     /// Write nothing; compare with what is in OUT and list what is missing, stale or orphaned.
-    #[arg(long, requires = "output")]
+    #[arg(long)]
     check: bool,
 
     /// After converting, delete the orphaned outputs in OUT: Markdown cdt2md wrote that no
     /// input converts to any more (anything else there is left alone).
-    #[arg(long, requires = "output", conflicts_with = "check")]
+    #[arg(long, conflicts_with = "check")]
     prune: bool,
 
     /// JSON Lines report: one object per input, then a summary. `-` for standard output.
@@ -89,27 +91,27 @@ struct Args {
 
     /// Also write a catalogue of the articles converted, one row each, sorted by date: CSV
     /// for a `.csv` FILE, else JSON Lines. --check compares it instead.
-    #[arg(long, value_name = "FILE", requires = "output")]
+    #[arg(long, value_name = "FILE")]
     catalog: Option<PathBuf>,
 
     /// Write one copy of an article saved more than once (the same URL or post id, or a
     /// re-post of the same text): the one with the most text; the others are reported as
     /// duplicates.
-    #[arg(long, requires = "output")]
+    #[arg(long)]
     dedupe: bool,
 
     /// Make a link to another article of the run a relative link to its Markdown file, however
     /// its URL is spelled (the run reads every page twice).
-    #[arg(long, requires = "output")]
+    #[arg(long)]
     local_links: bool,
 
     /// Also write every image URL the Markdown refers to, sorted, one a line (for
     /// `wget -x -i FILE`, then --rewrite-images). --check compares it instead.
-    #[arg(long, value_name = "FILE", requires = "output")]
+    #[arg(long, value_name = "FILE")]
     image_list: Option<PathBuf>,
 
     /// Only the pages whose relative path falls in shard K of N (e.g. 2/4).
-    #[arg(long, value_name = "K/N", value_parser = parse_shard, requires = "output")]
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     shard: Option<Shard>,
 
     /// Worker threads [default: one per core].
@@ -117,11 +119,11 @@ struct Args {
     jobs: Option<u16>,
 
     /// Only files matching this glob (against the relative path or the file name); repeatable.
-    #[arg(short, long = "glob", value_name = "GLOB", requires = "output")]
+    #[arg(short, long = "glob", value_name = "GLOB")]
     globs: Vec<String>,
 
     /// Skip files and folders matching this glob; repeatable.
-    #[arg(long = "exclude", value_name = "GLOB", requires = "output")]
+    #[arg(long = "exclude", value_name = "GLOB")]
     excludes: Vec<String>,
 
     /// Also look in hidden files and folders (`.git` and the like are skipped by default).
@@ -133,9 +135,9 @@ struct Args {
     follow: bool,
 
     /// Pages larger than this fail without being read (bytes; K, M, G suffixes are powers of
-    /// 1024).
-    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
-    max_size: u64,
+    /// 1024) [default: 64M].
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    max_size: Option<u64>,
 
     /// Front matter: YAML, TOML (`+++`, for Hugo), or none (the title becomes a `# ` heading)
     /// [default: yaml, or the profile's].
@@ -177,6 +179,27 @@ struct Args {
     /// Print nothing but errors.
     #[arg(short, long)]
     quiet: bool,
+
+    /// How findings are printed: human, or github (workflow commands that mark the files in
+    /// a pull request, and a summary appended to $GITHUB_STEP_SUMMARY).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    message_format: Option<MessageFormat>,
+
+    /// Read the settings from this file instead of the cdt2md.toml found in the current
+    /// folder or above it (up to the repository's root).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+
+    /// Ignore any cdt2md.toml.
+    #[arg(long)]
+    no_config: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+enum MessageFormat {
+    Human,
+    Github,
 }
 
 #[derive(Subcommand, Debug)]
@@ -190,7 +213,8 @@ enum Command {
     Man,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 enum ProfileArg {
     Hugo,
     Jekyll,
@@ -207,7 +231,8 @@ impl ProfileArg {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 enum Format {
     Yaml,
     Toml,
@@ -305,7 +330,7 @@ fn parse_size(text: &str) -> Result<u64, String> {
 }
 
 pub fn run() -> ExitCode {
-    let args = match Args::try_parse_from(folders_not_commands(std::env::args_os().collect())) {
+    let mut args = match Args::try_parse_from(folders_not_commands(std::env::args_os().collect())) {
         Ok(args) => args,
         Err(err) => {
             let _ = err.print();
@@ -318,6 +343,14 @@ pub fn run() -> ExitCode {
     };
     if let Some(command) = &args.command {
         return run_command(command);
+    }
+    let config_file = match with_config_file(&mut args) {
+        Ok(path) => path,
+        Err(message) => return usage_error(&message),
+    };
+    args.config = config_file;
+    if let Err(message) = needs_output(&args) {
+        return usage_error(&message);
     }
     let profile = args.profile.map(ProfileArg::profile);
     let rename_keys = with_profile_renames(&args.rename_key, profile);
@@ -351,6 +384,51 @@ pub fn run() -> ExitCode {
     match &args.output {
         Some(_) => run_batch(&args, options),
         None => run_single(&args, options),
+    }
+}
+
+/// Reads the config file, if any, into what the command line left unsaid; the file used.
+fn with_config_file(args: &mut Args) -> Result<Option<PathBuf>, String> {
+    let Some(path) = config::find(args.config.as_deref(), args.no_config)? else {
+        return Ok(None);
+    };
+    let loaded = config::load(&path)?;
+    loaded.apply(args)?;
+    Ok(Some(loaded.path))
+}
+
+/// The options that only mean something for a batch into a folder.
+fn needs_output(args: &Args) -> Result<(), String> {
+    if args.output.is_some() {
+        return Ok(());
+    }
+    let batch_only = [
+        ("--check", args.check),
+        ("--prune", args.prune),
+        ("--catalog", args.catalog.is_some()),
+        ("--dedupe", args.dedupe),
+        ("--local-links", args.local_links),
+        ("--image-list", args.image_list.is_some()),
+        ("--shard", args.shard.is_some()),
+        ("--glob", !args.globs.is_empty()),
+        ("--exclude", !args.excludes.is_empty()),
+    ];
+    match batch_only.iter().find(|(_, given)| *given) {
+        Some((flag, _)) => Err(format!(
+            "{flag} needs -o OUT (or `output` in {})",
+            config::FILE_NAME
+        )),
+        None => Ok(()),
+    }
+}
+
+impl Args {
+    fn max_size(&self) -> u64 {
+        self.max_size.unwrap_or(64 << 20)
+    }
+
+    fn github(&self) -> bool {
+        self.message_format == Some(MessageFormat::Github)
     }
 }
 
@@ -444,20 +522,26 @@ fn run_single(args: &Args, options: Options) -> ExitCode {
         Some(path) => Source::File(path.clone()),
     };
     let name = source.name();
-    let bytes = match read(&source, args.max_size) {
+    let bytes = match read(&source, args.max_size()) {
         Ok(Ok(bytes)) => bytes,
         Ok(Err(too_large)) => {
-            eprintln!("cdt2md: {name}: {too_large}");
+            single_error(args, &name, &too_large.to_string());
             return ExitCode::from(1);
         }
         Err(err) => {
-            eprintln!("cdt2md: {name}: cannot read: {err}");
+            single_error(args, &name, &format!("cannot read: {err}"));
             return ExitCode::from(1);
         }
     };
     let result = convert(&bytes, &options);
     if let Some(report) = &args.report
-        && let Err(err) = write_single_report(report, &name, bytes.len(), &result)
+        && let Err(err) = write_single_report(
+            effective_settings(args),
+            report,
+            &name,
+            bytes.len(),
+            &result,
+        )
     {
         eprintln!("cdt2md: {}: {err:#}", report.display());
         return ExitCode::from(1);
@@ -474,13 +558,16 @@ fn run_single(args: &Args, options: Options) -> ExitCode {
             ));
         }
         Err(err) => {
-            eprintln!("cdt2md: {name}: {err}");
+            single_error(args, &name, &err.to_string());
             return ExitCode::from(1);
         }
     };
     if !args.quiet {
         for warning in &converted.warnings {
-            eprintln!("cdt2md: warning: {name}: {warning}");
+            match args.github() {
+                true => eprintln!("{}", github::annotation("warning", &name, warning)),
+                false => eprintln!("cdt2md: warning: {name}: {warning}"),
+            }
         }
     }
     let mut stdout = io::stdout().lock();
@@ -498,6 +585,13 @@ fn run_single(args: &Args, options: Options) -> ExitCode {
     }
 }
 
+fn single_error(args: &Args, name: &str, reason: &str) {
+    match args.github() {
+        true => eprintln!("{}", github::annotation("error", name, reason)),
+        false => eprintln!("cdt2md: {name}: {reason}"),
+    }
+}
+
 fn read(source: &Source, limit: u64) -> io::Result<Result<Vec<u8>, crate::PageError>> {
     match source {
         Source::Stdin => batch::read_up_to(io::stdin().lock(), limit),
@@ -506,6 +600,7 @@ fn read(source: &Source, limit: u64) -> io::Result<Result<Vec<u8>, crate::PageEr
 }
 
 fn write_single_report(
+    settings: serde_json::Value,
     path: &std::path::Path,
     name: &str,
     bytes_in: usize,
@@ -538,7 +633,7 @@ fn write_single_report(
     summary.add(&outcome);
     let mut file = File::create(path).context("cannot create the report")?;
     writeln!(file, "{}", serde_json::to_string(&outcome)?)?;
-    writeln!(file, "{}", summary_line(&summary)?)?;
+    writeln!(file, "{}", summary_line(&summary, settings)?)?;
     Ok(())
 }
 
@@ -559,6 +654,7 @@ fn run_batch(args: &Args, options: Options) -> ExitCode {
         args.image_list.is_some(),
     ));
     let collect_error: Mutex<Option<io::Error>> = Mutex::new(None);
+    let findings = args.github().then(github::Findings::default);
     let left_reposts: Mutex<Vec<std::path::PathBuf>> = Mutex::new(Vec::new());
     let sink = |outcome: &Outcome| {
         if outcome.status == Status::Duplicate
@@ -579,6 +675,7 @@ fn run_batch(args: &Args, options: Options) -> ExitCode {
             args.quiet,
             progress.as_ref(),
             report.as_ref(),
+            findings.as_ref(),
             outcome,
         );
     };
@@ -610,6 +707,16 @@ fn run_batch(args: &Args, options: Options) -> ExitCode {
                 println!("pruned: {}", orphan.display());
                 summary.pruned += 1;
             }
+            _ if findings.is_some() && (config.check || !args.quiet) => {
+                let path = orphan.display().to_string();
+                let message =
+                    format!("orphaned: {path}: no input page converts to it; --prune deletes it");
+                let level = if config.check { "error" } else { "warning" };
+                if let Some(findings) = &findings {
+                    findings.note("orphaned", &path, &message);
+                }
+                println!("{}", github::annotation(level, &path, &message));
+            }
             _ if config.check => println!(
                 "orphaned: {} (no input page converts to it)",
                 orphan.display()
@@ -632,7 +739,7 @@ fn run_batch(args: &Args, options: Options) -> ExitCode {
     if let Some(report) = report
         && let Ok(mut report) = report.into_inner()
     {
-        let written = summary_line(&summary)
+        let written = summary_line(&summary, effective_settings(args))
             .map_err(io::Error::other)
             .and_then(|line| writeln!(report, "{line}"))
             .and_then(|()| report.flush());
@@ -647,12 +754,20 @@ fn run_batch(args: &Args, options: Options) -> ExitCode {
             false
         }
         None => match collector.into_inner() {
-            Ok(mut collector) => archive_files(args, config.check, &mut collector),
+            Ok(mut collector) => {
+                archive_files(args, config.check, &mut collector, findings.as_ref())
+            }
             Err(_) => false,
         },
     };
+    let headline = describe(&summary, config.check);
     if !args.quiet {
-        eprintln!("cdt2md: {}", describe(&summary, config.check));
+        eprintln!("cdt2md: {headline}");
+    }
+    if let Some(findings) = &findings
+        && let Err(err) = findings.write_step_summary(&summary, &headline)
+    {
+        eprintln!("cdt2md: cannot append to $GITHUB_STEP_SUMMARY: {err}");
     }
     if summary.ok(config.check) && archive_ok {
         ExitCode::SUCCESS
@@ -663,7 +778,12 @@ fn run_batch(args: &Args, options: Options) -> ExitCode {
 
 /// Writes (or with `--check`, compares) the catalogue and the image list; false when one
 /// could not be written or, checked, is missing or stale.
-fn archive_files(args: &Args, check: bool, collector: &mut batch::catalog::Collector) -> bool {
+fn archive_files(
+    args: &Args,
+    check: bool,
+    collector: &mut batch::catalog::Collector,
+    findings: Option<&github::Findings>,
+) -> bool {
     let mut ok = true;
     for (path, what) in [
         (&args.catalog, "catalogue"),
@@ -682,7 +802,15 @@ fn archive_files(args: &Args, check: bool, collector: &mut batch::catalog::Colle
                 } else {
                     "missing"
                 };
-                println!("{state}: {} (the {what})", path.display());
+                let path = path.display().to_string();
+                match findings {
+                    Some(findings) => {
+                        let message = format!("{state}: {path} (the {what})");
+                        findings.note(state, &path, &message);
+                        println!("{}", github::annotation("error", &path, &message));
+                    }
+                    None => println!("{state}: {path} (the {what})"),
+                }
                 ok = false;
             }
             Err(err) => {
@@ -722,8 +850,10 @@ fn batch_config(args: &Args, options: Options) -> anyhow::Result<Config> {
     if args.inputs.iter().any(|i| i.as_os_str() == "-") {
         bail!("standard input cannot go into a folder: drop -o to convert one piped page");
     }
-    if args.check && args.report.as_deref() == Some(std::path::Path::new("-")) {
-        bail!("--check lists its findings on standard output: give --report a file");
+    if (args.check || args.github()) && args.report.as_deref() == Some(std::path::Path::new("-")) {
+        bail!(
+            "--check and --message-format github print their findings on standard output: give --report a file"
+        );
     }
     for (option, path) in [
         ("--catalog", &args.catalog),
@@ -747,7 +877,7 @@ fn batch_config(args: &Args, options: Options) -> anyhow::Result<Config> {
         exclude: glob_set(&args.excludes)?,
         hidden: args.hidden,
         follow_links: args.follow,
-        max_size: args.max_size,
+        max_size: args.max_size(),
         naming: batch::Naming::of(options_profile),
         catalog: args.catalog.is_some() || args.image_list.is_some(),
         local_links: args.local_links,
@@ -785,15 +915,57 @@ fn open_report(args: &Args) -> anyhow::Result<Option<Report>> {
     Ok(Some(BufWriter::new(writer)))
 }
 
-fn summary_line(summary: &Summary) -> serde_json::Result<String> {
+fn summary_line(summary: &Summary, settings: serde_json::Value) -> serde_json::Result<String> {
     let mut value = serde_json::to_value(summary)?;
     if let Some(object) = value.as_object_mut() {
         object.insert(
             "mb_per_s".to_string(),
             serde_json::json!((summary.mb_per_second() * 100.0).round() / 100.0),
         );
+        object.insert("settings".to_string(), settings);
     }
     serde_json::to_string(&serde_json::json!({ "summary": value }))
+}
+
+/// The settings the run used, after the config file and the command line: what a CI log
+/// needs to tell why two runs differ.
+fn effective_settings(args: &Args) -> serde_json::Value {
+    let path = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
+    let renames: Vec<String> = args
+        .rename_key
+        .iter()
+        .map(|(f, t)| format!("{f}={t}"))
+        .collect();
+    let front_matter = match (args.no_front_matter, args.front_matter, args.profile) {
+        (true, _, _) => Format::None,
+        (false, Some(format), _) => format,
+        (false, None, Some(ProfileArg::Hugo)) => Format::Toml,
+        (false, None, _) => Format::Yaml,
+    };
+    serde_json::json!({
+        "config": path(&args.config),
+        "inputs": args.inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "output": path(&args.output),
+        "check": args.check,
+        "front-matter": front_matter,
+        "profile": args.profile,
+        "rename-key": renames,
+        "glob": args.globs,
+        "exclude": args.excludes,
+        "image-base": args.image_base,
+        "rewrite-images": args.rewrite_images,
+        "keep-card": args.keep_card,
+        "title-heading": args.title_heading,
+        "jobs": args.jobs,
+        "max-size": args.max_size(),
+        "hidden": args.hidden,
+        "follow": args.follow,
+        "dedupe": args.dedupe,
+        "local-links": args.local_links,
+        "catalog": path(&args.catalog),
+        "image-list": path(&args.image_list),
+        "message-format": args.message_format.unwrap_or(MessageFormat::Human),
+    })
 }
 
 /// A progress bar on standard error, and the bytes read so far for its MB/s.
@@ -830,6 +1002,7 @@ fn on_outcome(
     quiet: bool,
     progress: Option<&Progress>,
     report: Option<&Mutex<Report>>,
+    github: Option<&github::Findings>,
     outcome: &Outcome,
 ) {
     let say = |line: String, to_stdout: bool| match progress {
@@ -843,10 +1016,17 @@ fn on_outcome(
             _ => outcome.input.clone(),
         };
         for warning in &outcome.warnings {
-            say(format!("cdt2md: warning: {name}: {warning}"), false);
+            match github {
+                Some(_) => say(github::annotation("warning", &outcome.input, warning), true),
+                None => say(format!("cdt2md: warning: {name}: {warning}"), false),
+            }
         }
     }
+    if let Some(findings) = github {
+        annotate(config, findings, outcome, &say);
+    }
     match outcome.status {
+        _ if github.is_some() && is_finding(config, outcome.status) => {}
         Status::Skipped if !quiet => {
             if let Some(reason) = &outcome.reason {
                 say(
@@ -903,6 +1083,49 @@ fn on_outcome(
             .bar
             .set_message(format!("{:.1} MB/s", bytes as f64 / 1e6 / seconds));
     }
+}
+
+/// Whether an outcome is an error to report: a failure, or with `--check` an output to
+/// refresh.
+fn is_finding(config: &Config, status: Status) -> bool {
+    status == Status::Failed || (config.check && matches!(status, Status::Stale | Status::Missing))
+}
+
+/// A failure or an output to refresh as a workflow command on the file at fault.
+fn annotate(
+    config: &Config,
+    findings: &github::Findings,
+    outcome: &Outcome,
+    say: &dyn Fn(String, bool),
+) {
+    if !is_finding(config, outcome.status) {
+        return;
+    }
+    let output = outcome.output.as_deref().unwrap_or("?");
+    let (what, file, message) = match outcome.status {
+        Status::Failed => {
+            let reason = outcome.error.as_deref().unwrap_or("failed");
+            ("failed", outcome.input.as_str(), reason.to_string())
+        }
+        Status::Stale => (
+            "stale",
+            output,
+            format!(
+                "stale: {output} differs from what {} converts to; run cdt2md without --check to refresh it",
+                outcome.input
+            ),
+        ),
+        _ => (
+            "missing",
+            output,
+            format!(
+                "missing: {output} (from {}) is not there; run cdt2md without --check to write it",
+                outcome.input
+            ),
+        ),
+    };
+    findings.note(what, file, &message);
+    say(github::annotation("error", file, &message), true);
 }
 
 fn print_line(line: &str, to_stdout: bool) {
