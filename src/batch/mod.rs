@@ -18,10 +18,12 @@ use serde::Serialize;
 use walkdir::WalkDir;
 
 pub mod catalog;
+pub mod leftovers;
 mod names;
 mod naming;
 pub mod reposts;
 mod spill;
+pub mod stop;
 
 pub use naming::Naming;
 
@@ -131,6 +133,10 @@ pub struct Outcome {
     /// The article as the catalogue lists it, when the run collects one.
     #[serde(skip)]
     pub entry: Option<Box<catalog::Entry>>,
+    /// Its write failed for a cause every later page shares (a full disk): the run stops,
+    /// says why once, and counts this page as not attempted instead of failed.
+    #[serde(skip)]
+    pub fatal: Option<String>,
 }
 
 /// Totals of a run.
@@ -151,6 +157,13 @@ pub struct Summary {
     pub not_pages: u64,
     /// Warnings of all articles: what was missing or had to be dropped.
     pub warnings: u64,
+    /// Temporary files an interrupted run left in OUT: removed at the start, or with
+    /// `--check`, found.
+    pub leftovers: u64,
+    /// Pages the run did not get to, stopped by a signal or a write every page would fail.
+    pub not_attempted: u64,
+    /// What stopped the run before its last page (`SIGINT`, `SIGTERM`, the write error).
+    pub stopped: Option<stop::Stopped>,
     /// Articles by the form they came in.
     pub forms: BTreeMap<Form, u64>,
     pub bytes_in: u64,
@@ -190,7 +203,11 @@ impl Summary {
     /// Whether the run found nothing wrong (exit status 0). An orphaned output is wrong only
     /// to `--check`: a conversion says so and goes on.
     pub fn ok(&self, check: bool) -> bool {
-        self.failed == 0 && self.stale == 0 && self.missing == 0 && (!check || self.orphaned == 0)
+        self.failed == 0
+            && self.stale == 0
+            && self.missing == 0
+            && self.stopped.is_none()
+            && (!check || self.orphaned == 0 && self.leftovers == 0)
     }
 
     pub fn mb_per_second(&self) -> f64 {
@@ -306,8 +323,13 @@ pub fn run(config: &Config, sink: &(dyn Fn(&Outcome) + Sync)) -> Result<Summary,
     }
     let output_root = fs::canonicalize(&config.output).ok();
     let summary = Mutex::new(Summary::default());
+    let stop = stop::Stop::default();
     let record = |outcomes: &[Outcome]| {
         for outcome in outcomes {
+            if let Some(why) = &outcome.fatal {
+                stop.fail(why);
+                continue;
+            }
             if let Ok(mut summary) = summary.lock() {
                 summary.add(outcome);
             }
@@ -317,10 +339,16 @@ pub fn run(config: &Config, sink: &(dyn Fn(&Outcome) + Sync)) -> Result<Summary,
     let mut claims = naming::Claims::default();
     let mut work = || {
         if config.naming != Naming::Mirror {
-            run_in_order(config, &roots, output_root.as_deref(), &mut claims, &record);
+            let output_root = output_root.as_deref();
+            run_in_order(config, &roots, output_root, &mut claims, &stop, &record);
             return;
         }
         walk(config, &roots).par_bridge().for_each(|job| {
+            // the walk goes on, only to count what is left
+            if stop.requested() {
+                stop.skip(1);
+                return;
+            }
             let outcomes = match job {
                 Ok(job) => process(config, &roots, output_root.as_deref(), &job),
                 Err(failure) => vec![failure],
@@ -342,6 +370,8 @@ pub fn run(config: &Config, sink: &(dyn Fn(&Outcome) + Sync)) -> Result<Summary,
         summary.named_outputs = Some(claims.into_paths());
     }
     summary.output_was_empty = was_empty;
+    summary.not_attempted = stop.not_attempted();
+    summary.stopped = stop.reason();
     Ok(summary)
 }
 
@@ -396,14 +426,23 @@ fn run_in_order(
     roots: &[Root],
     output_root: Option<&Path>,
     claims: &mut naming::Claims,
+    stop: &stop::Stop,
     record: &(dyn Fn(&[Outcome]) + Sync),
 ) {
     let mut jobs = walk(config, roots).peekable();
     while jobs.peek().is_some() {
+        if stop.requested() {
+            stop.skip(jobs.count());
+            return;
+        }
         let chunk: Vec<Result<Job, Outcome>> = jobs.by_ref().take(CHUNK).collect();
         let prepared: Vec<(Option<Job>, Prepared)> = chunk
             .into_par_iter()
             .map(|job| match job {
+                _ if stop.requested() => {
+                    stop.skip(1);
+                    (None, Prepared::Done(Vec::new()))
+                }
                 Ok(job) => {
                     let prepared = prepare(config, output_root, &job);
                     (Some(job), prepared)
@@ -414,6 +453,11 @@ fn run_in_order(
         for (job, prepared) in prepared {
             let outcomes = match (job, prepared) {
                 (_, Prepared::Done(outcomes)) => outcomes,
+                // converted, not written: the run stopped first
+                (Some(_), Prepared::Converted(_)) if stop.requested() => {
+                    stop.skip(1);
+                    Vec::new()
+                }
                 (Some(job), Prepared::Converted(converted)) => {
                     commit(config, roots, output_root, &job, converted, Some(claims))
                 }
@@ -572,6 +616,7 @@ fn failure(input: &Path, output: Option<&Path>, error: String) -> Outcome {
         encoding: None,
         duplicate_of: None,
         entry: None,
+        fatal: None,
     }
 }
 
@@ -591,6 +636,7 @@ fn skipped(job: &Job, bytes_in: u64, reason: Option<String>) -> Outcome {
         encoding: None,
         duplicate_of: None,
         entry: None,
+        fatal: None,
     }
 }
 
@@ -1073,6 +1119,7 @@ fn finish(
             encoding: Some(converted.encoding.to_string()),
             duplicate_of: Some(config.output.join(kept).display().to_string()),
             entry,
+            fatal: None,
         };
     }
     // One look at what is there already serves the safety checks and the unchanged test.
@@ -1089,7 +1136,11 @@ fn finish(
         (true, false) => Status::Missing,
         (false, false) => match write_inside(output_root, output, converted.markdown.as_bytes()) {
             Ok(()) => Status::Converted,
-            Err(err) => return fail(format!("cannot write {}: {err}", output.display())),
+            Err(err) => {
+                let fatal = stop::fatal_cause(&err, &config.output);
+                let why = format!("cannot write {}: {err}", output.display());
+                return Outcome { fatal, ..fail(why) };
+            }
         },
     };
     Outcome {
@@ -1107,6 +1158,7 @@ fn finish(
         encoding: Some(converted.encoding.to_string()),
         duplicate_of: None,
         entry,
+        fatal: None,
     }
 }
 

@@ -627,6 +627,7 @@ fn write_single_report(
         title: result.as_ref().ok().and_then(|c| c.metadata.title.clone()),
         duplicate_of: None,
         entry: None,
+        fatal: None,
         encoding: result.as_ref().ok().map(|c| c.encoding.to_string()),
     };
     let mut summary = Summary::default();
@@ -648,6 +649,8 @@ fn run_batch(args: &Args, options: Options) -> ExitCode {
         Ok(report) => report.map(Mutex::new),
         Err(err) => return usage_error(&format!("{err:#}")),
     };
+    batch::stop::listen();
+    let leftovers = batch::leftovers::settle(&config.output, config.check, args.quiet);
     let progress = progress_bar(args, &config);
     let collector = Mutex::new(batch::catalog::Collector::new(
         args.catalog.as_deref().map(batch::catalog::Format::of),
@@ -691,7 +694,13 @@ fn run_batch(args: &Args, options: Options) -> ExitCode {
     if let Some(progress) = &progress {
         progress.bar.finish_and_clear();
     }
-    let mut orphans = if summary.output_was_empty {
+    summary.leftovers = leftovers;
+    // a signal after the last page still stops what follows
+    summary.stopped = summary
+        .stopped
+        .or(batch::stop::signal().map(batch::stop::Stopped::Signal));
+    // a run cut short saw only some of its outputs: none are orphans, and its catalogue is partial
+    let mut orphans = if summary.output_was_empty || summary.stopped.is_some() {
         Vec::new()
     } else {
         batch::orphans(&config, summary.named_outputs.as_ref())
@@ -749,6 +758,7 @@ fn run_batch(args: &Args, options: Options) -> ExitCode {
         }
     }
     let archive_ok = match collect_error.into_inner().ok().flatten() {
+        _ if summary.stopped.is_some() => false,
         Some(err) => {
             eprintln!("cdt2md: cannot keep the catalogue's rows: {err}");
             false
@@ -768,6 +778,10 @@ fn run_batch(args: &Args, options: Options) -> ExitCode {
         && let Err(err) = findings.write_step_summary(&summary, &headline)
     {
         eprintln!("cdt2md: cannot append to $GITHUB_STEP_SUMMARY: {err}");
+    }
+    if let Some(stopped) = &summary.stopped {
+        eprintln!("cdt2md: {}", stopped.line(summary.not_attempted));
+        return ExitCode::from(stopped.exit_status());
     }
     if summary.ok(config.check) && archive_ok {
         ExitCode::SUCCESS
@@ -1138,8 +1152,12 @@ fn print_line(line: &str, to_stdout: bool) {
 
 fn describe(summary: &Summary, check: bool) -> String {
     let counts = if check {
+        let leftovers = match summary.leftovers {
+            0 => String::new(),
+            n => format!(", {n} leftover"),
+        };
         format!(
-            "{} up to date, {} stale, {} missing, {} orphaned, {} skipped, {} failed",
+            "{} up to date, {} stale, {} missing, {} orphaned{leftovers}, {} skipped, {} failed",
             summary.unchanged,
             summary.stale,
             summary.missing,
