@@ -392,3 +392,36 @@ fn paths_are_from_the_workspace_root_when_run_in_a_subfolder() {
     let out = stdout(&output);
     assert!(out.contains("::error file=md/seed.md,"), "{out}");
 }
+
+#[test]
+fn a_leftover_temporary_file_is_an_error_on_it_under_check() {
+    let repo = repository();
+    cdt2md(repo.path())
+        .args(["archive", "-o", "md", "-q"])
+        .assert()
+        .code(0);
+    write(repo.path().join("md/.cdt2md-Ab12Cd.tmp"), "half a page");
+    let output = cdt2md(repo.path())
+        .args([
+            "archive",
+            "-o",
+            "md",
+            "--check",
+            "--message-format",
+            "github",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let out = stdout(&output);
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("::error file=md/.cdt2md-Ab12Cd.tmp,title=cdt2md::leftover: ")),
+        "{out}"
+    );
+    assert!(!out.contains("\nleftover: "), "{out}");
+    assert!(
+        repo.path().join("md/.cdt2md-Ab12Cd.tmp").exists(),
+        "--check removes nothing"
+    );
+}

@@ -31,7 +31,7 @@ pub(crate) fn is_ours(name: &OsStr) -> bool {
 
 /// The leftover temporary files in `output`, in a stable order: regular files only, in OUT's
 /// own folders (symbolic links are neither followed nor taken).
-pub(crate) fn find(output: &Path) -> Vec<PathBuf> {
+pub fn find(output: &Path) -> Vec<PathBuf> {
     if !output.is_dir() {
         return Vec::new();
     }

@@ -15,9 +15,12 @@ const LISTED: usize = 20;
 pub(super) fn annotation(level: &str, file: &str, message: &str) -> String {
     let workspace = std::env::var_os("GITHUB_WORKSPACE").map(PathBuf::from);
     let file = match (workspace, std::env::current_dir()) {
-        (Some(root), Ok(cwd)) => from_workspace(&root, &cwd, file),
+        (Some(root), Ok(cwd)) if !file.is_empty() => from_workspace(&root, &cwd, file),
         _ => file.to_string(),
     };
+    if file.is_empty() {
+        return format!("::{level} title=cdt2md::{}", escape_data(message));
+    }
     format!(
         "::{level} file={},title=cdt2md::{}",
         escape_property(&file),

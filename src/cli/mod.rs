@@ -1,7 +1,8 @@
 //! The command line: arguments → a plain config → conversion → messages and exit code.
 //!
 //! Exit codes: 0 all converted (or, with `--check`, all up to date), 1 a page failed (or
-//! something is stale, missing or orphaned), 2 usage error.
+//! something is stale, missing or orphaned, or a write every page would fail stopped the
+//! run), 2 usage error, 130/143 a batch stopped by SIGINT/SIGTERM.
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -52,8 +53,8 @@ Examples:
     cdt2md completions bash > ~/.local/share/bash-completion/completions/cdt2md
     cdt2md man > ~/.local/share/man/man1/cdt2md.1
 
-Exit status: 0 all converted (or up to date), 1 a page failed or output is stale, missing or
-orphaned, 2 usage error.";
+Exit status: 0 all converted (or up to date), 1 a page failed, output is stale, missing or
+orphaned, or writing stopped (a full disk), 2 usage error, 130/143 stopped by SIGINT/SIGTERM.";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -650,14 +651,17 @@ fn run_batch(args: &Args, options: Options) -> ExitCode {
         Err(err) => return usage_error(&format!("{err:#}")),
     };
     batch::stop::listen();
-    let leftovers = batch::leftovers::settle(&config.output, config.check, args.quiet);
+    let findings = args.github().then(github::Findings::default);
+    let leftovers = match &findings {
+        Some(findings) if config.check => annotate_leftovers(&config, findings),
+        _ => batch::leftovers::settle(&config.output, config.check, args.quiet),
+    };
     let progress = progress_bar(args, &config);
     let collector = Mutex::new(batch::catalog::Collector::new(
         args.catalog.as_deref().map(batch::catalog::Format::of),
         args.image_list.is_some(),
     ));
     let collect_error: Mutex<Option<io::Error>> = Mutex::new(None);
-    let findings = args.github().then(github::Findings::default);
     let left_reposts: Mutex<Vec<std::path::PathBuf>> = Mutex::new(Vec::new());
     let sink = |outcome: &Outcome| {
         if outcome.status == Status::Duplicate
@@ -774,13 +778,21 @@ fn run_batch(args: &Args, options: Options) -> ExitCode {
     if !args.quiet {
         eprintln!("cdt2md: {headline}");
     }
-    if let Some(findings) = &findings
-        && let Err(err) = findings.write_step_summary(&summary, &headline)
-    {
-        eprintln!("cdt2md: cannot append to $GITHUB_STEP_SUMMARY: {err}");
+    let stopped = summary
+        .stopped
+        .as_ref()
+        .map(|s| s.line(summary.not_attempted));
+    if let Some(findings) = &findings {
+        if let Some(line) = &stopped {
+            findings.note("stopped", "", line);
+            println!("{}", github::annotation("error", "", line));
+        }
+        if let Err(err) = findings.write_step_summary(&summary, &headline) {
+            eprintln!("cdt2md: cannot append to $GITHUB_STEP_SUMMARY: {err}");
+        }
     }
-    if let Some(stopped) = &summary.stopped {
-        eprintln!("cdt2md: {}", stopped.line(summary.not_attempted));
+    if let (Some(line), Some(stopped)) = (stopped, &summary.stopped) {
+        eprintln!("cdt2md: {line}");
         return ExitCode::from(stopped.exit_status());
     }
     if summary.ok(config.check) && archive_ok {
@@ -788,6 +800,20 @@ fn run_batch(args: &Args, options: Options) -> ExitCode {
     } else {
         ExitCode::from(1)
     }
+}
+
+/// `--check` with GitHub messages: each leftover temporary file is an error on it.
+fn annotate_leftovers(config: &Config, findings: &github::Findings) -> u64 {
+    let found = batch::leftovers::find(&config.output);
+    for path in &found {
+        let path = path.display().to_string();
+        let message = format!(
+            "leftover: {path} is a temporary file an interrupted run left; a run without --check removes it"
+        );
+        findings.note("leftover", &path, &message);
+        println!("{}", github::annotation("error", &path, &message));
+    }
+    found.len() as u64
 }
 
 /// Writes (or with `--check`, compares) the catalogue and the image list; false when one
