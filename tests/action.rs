@@ -39,7 +39,10 @@ impl Runner {
         }
         fs::create_dir_all(dir.path().join("tool-cache")).expect("tool cache");
         fs::create_dir_all(dir.path().join("home")).expect("home");
-        let bin = Path::new(BINARY).parent().expect("binary folder").to_path_buf();
+        let bin = Path::new(BINARY)
+            .parent()
+            .expect("binary folder")
+            .to_path_buf();
         Runner {
             dir,
             path: vec![bin],
@@ -229,7 +232,8 @@ fn convert_writes_the_markdown() {
         all_pages()
     );
     assert!(
-        run.stderr.contains(&format!("using {BINARY} (cdt2md {VERSION})")),
+        run.stderr
+            .contains(&format!("using {BINARY} (cdt2md {VERSION})")),
         "the binary on PATH is used:\n{run}"
     );
     if annotates() {
@@ -253,10 +257,10 @@ fn check_fails_on_a_fresh_output_and_names_each_file() {
         let errors = run.errors();
         for page in PAGES {
             assert!(
-                errors
-                    .iter()
-                    .any(|e| e.starts_with(&format!("::error file=markdown/{page}.md,"))
-                        && e.contains("title=cdt2md::missing")),
+                errors.iter().any(
+                    |e| e.starts_with(&format!("::error file=markdown/{page}.md,"))
+                        && e.contains("title=cdt2md::missing")
+                ),
                 "no annotation for {page}.md:\n{run}"
             );
         }
@@ -300,7 +304,10 @@ fn shard_paths_and_args_reach_the_command_line() {
     let report = fs::read_to_string(runner.workspace().join("report.jsonl")).expect("report");
     assert!(report.lines().count() >= 2, "{report}");
     let written = markdown_files(&runner.workspace().join("markdown"));
-    assert!(written.len() < PAGES.len(), "one shard of four: {written:?}");
+    assert!(
+        written.len() < PAGES.len(),
+        "one shard of four: {written:?}"
+    );
 }
 
 #[test]
@@ -335,7 +342,8 @@ fn a_config_is_passed_on() {
         eprintln!("NOTE: this cdt2md has no --config: only its absence is checked");
         assert_eq!(run.status, Some(2), "{run}");
         assert!(
-            run.stderr.contains("input 'config' needs a cdt2md with --config"),
+            run.stderr
+                .contains("input 'config' needs a cdt2md with --config"),
             "{run}"
         );
     }
@@ -347,7 +355,11 @@ fn bad_inputs_are_errors_that_say_what_to_do() {
         ("INPUT_OUTPUT", "", "input 'output' is required"),
         ("INPUT_MODE", "fix", "input 'mode' must be check or convert"),
         ("INPUT_SHARD", "2of4", "input 'shard' must be K/N"),
-        ("INPUT_VERSION", "1.0; rm -rf", "input 'version' is not a version"),
+        (
+            "INPUT_VERSION",
+            "1.0; rm -rf",
+            "input 'version' is not a version",
+        ),
     ] {
         let mut runner = Runner::new();
         runner.set(key, value);
@@ -449,7 +461,10 @@ fn release(dir: &Path, corrupt: bool) -> String {
         .status()
         .expect("tar");
     assert!(status.success());
-    let sum = Command::new("sha256sum").arg(&archive).output().expect("sha");
+    let sum = Command::new("sha256sum")
+        .arg(&archive)
+        .output()
+        .expect("sha");
     let sum = String::from_utf8_lossy(&sum.stdout);
     let mut sum = sum.split_whitespace().next().expect("a sum").to_string();
     if corrupt {
@@ -576,19 +591,18 @@ fn action_yml_declares_every_input_the_script_reads() {
         let input = &action["inputs"][name.as_str()];
         assert!(input["description"].is_string(), "{name} has a description");
     }
-    assert_eq!(
-        action["inputs"]["output"]["required"].as_bool(),
-        Some(true)
-    );
+    assert_eq!(action["inputs"]["output"]["required"].as_bool(), Some(true));
 
-    let script =
-        fs::read_to_string(Path::new(ROOT).join("scripts/action.sh")).expect("action.sh");
+    let script = fs::read_to_string(Path::new(ROOT).join("scripts/action.sh")).expect("action.sh");
     let read = input_variables(&script);
     let declared: BTreeSet<String> = inputs
         .iter()
         .map(|name| format!("INPUT_{}", name.to_uppercase()))
         .collect();
-    assert_eq!(read, declared, "INPUT_* read by the script vs inputs declared");
+    assert_eq!(
+        read, declared,
+        "INPUT_* read by the script vs inputs declared"
+    );
 
     let steps = action["runs"]["steps"].as_sequence().expect("steps");
     let run = steps
