@@ -7,8 +7,8 @@
 #                        that is set): the version wanted and where its binary is cached
 #
 # Inputs, as environment variables (a composite action sets none of them by itself):
-#   INPUT_PATHS    inputs, split on whitespace only [default: .]
-#   INPUT_OUTPUT   the OUT folder (required)
+#   INPUT_PATHS    inputs, split on whitespace only [default: the config's `inputs`, else .]
+#   INPUT_OUTPUT   the OUT folder [default: the config's `output`; required without one]
 #   INPUT_MODE     check (compare, write nothing) or convert [default: check]
 #   INPUT_SHARD    K/N, passed as --shard K/N
 #   INPUT_CONFIG   a cdt2md.toml, passed as --config FILE
@@ -76,9 +76,15 @@ fi
 
 # --- inputs ---------------------------------------------------------------------------------
 
+config=${INPUT_CONFIG:-}
+# A config file may name the inputs and OUT itself; cdt2md finds cdt2md.toml on its own.
+has_config=""
+if [ -n "$config" ] || [ -f "${GITHUB_WORKSPACE:-.}/cdt2md.toml" ]; then
+    has_config=yes
+fi
 output=${INPUT_OUTPUT:-}
-if [ -z "$output" ]; then
-    fail 2 "input 'output' is required: the folder of Markdown (with: output: markdown/)"
+if [ -z "$output" ] && [ -z "$has_config" ]; then
+    fail 2 "input 'output' is required without a cdt2md.toml: the folder of Markdown (with: output: markdown/)"
 fi
 mode=${INPUT_MODE:-check}
 case $mode in
@@ -89,10 +95,9 @@ shard=${INPUT_SHARD:-}
 if [ -n "$shard" ] && ! [[ $shard =~ ^[0-9]+/[0-9]+$ ]]; then
     fail 2 "input 'shard' must be K/N (e.g. 2/4), not '$shard'"
 fi
-config=${INPUT_CONFIG:-}
 paths=()
 read -r -d '' -a paths <<<"${INPUT_PATHS:-}" || true
-if [ ${#paths[@]} -eq 0 ]; then
+if [ ${#paths[@]} -eq 0 ] && [ -z "$has_config" ]; then
     paths=(.)
 fi
 extra=()
@@ -206,13 +211,11 @@ say "using $binary ($("$binary" --version))"
 
 # --- the run --------------------------------------------------------------------------------
 
-help=$("$binary" --help)
-command=("${paths[@]}" -o "$output")
-if [[ $help == *--message-format* ]]; then
-    command+=(--message-format github)
-else
-    say "this cdt2md has no --message-format: no annotations, no step summary"
+command=(${paths[@]+"${paths[@]}"})
+if [ -n "$output" ]; then
+    command+=(-o "$output")
 fi
+command+=(--message-format github)
 if [ "$mode" = check ]; then
     command+=(--check)
 fi
@@ -220,9 +223,6 @@ if [ -n "$shard" ]; then
     command+=(--shard "$shard")
 fi
 if [ -n "$config" ]; then
-    if [[ $help != *--config* ]]; then
-        fail 2 "input 'config' needs a cdt2md with --config; $("$binary" --version) has none"
-    fi
     command+=(--config "$config")
 fi
 # (the `+` form: bash 3.2, macOS's, calls an empty array unbound under set -u)

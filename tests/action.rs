@@ -1,9 +1,6 @@
 //! The GitHub Action: `scripts/action.sh` run as `action.yml` runs it, in a clean environment
 //! holding only what a runner sets, on a copy of three fixture pages; and `action.yml` itself,
 //! which actionlint does not read.
-//!
-//! Some assertions need `--message-format github`, which not every cdt2md has: where `cdt2md
-//! --help` does not name it they are skipped with a note (see `annotates`).
 #![cfg(unix)]
 
 use std::collections::BTreeSet;
@@ -174,34 +171,10 @@ impl std::fmt::Display for Run {
     }
 }
 
-/// Whether this cdt2md writes GitHub annotations and the step summary (the action passes
-/// `--message-format github` only then). When not, says so: those assertions are skipped.
-fn annotates() -> bool {
-    let help = Command::new(BINARY).arg("--help").output().expect("help");
-    let yes = String::from_utf8_lossy(&help.stdout).contains("--message-format");
-    if !yes {
-        eprintln!(
-            "NOTE: this cdt2md has no --message-format: the annotation and step summary \
-             assertions are skipped"
-        );
-    }
-    yes
-}
-
-fn has_config() -> bool {
-    let help = Command::new(BINARY).arg("--help").output().expect("help");
-    String::from_utf8_lossy(&help.stdout).contains("--config")
-}
-
 /// The command line the action prints for `paths`, `rest` coming after `-o markdown` and the
 /// message format.
 fn expected(paths: &str, rest: &str) -> String {
-    let format = if annotates() {
-        " --message-format github"
-    } else {
-        ""
-    };
-    format!("cdt2md {paths} -o markdown{format}{rest}")
+    format!("cdt2md {paths} -o markdown --message-format github{rest}")
 }
 
 fn markdown_files(dir: &Path) -> BTreeSet<String> {
@@ -236,11 +209,9 @@ fn convert_writes_the_markdown() {
             .contains(&format!("using {BINARY} (cdt2md {VERSION})")),
         "the binary on PATH is used:\n{run}"
     );
-    if annotates() {
-        assert!(run.errors().is_empty(), "{run}");
-        let summary = fs::read_to_string(runner.summary()).expect("a step summary");
-        assert!(summary.starts_with("## cdt2md"), "{summary}");
-    }
+    assert!(run.errors().is_empty(), "{run}");
+    let summary = fs::read_to_string(runner.summary()).expect("a step summary");
+    assert!(summary.starts_with("## cdt2md"), "{summary}");
 }
 
 #[test]
@@ -253,22 +224,22 @@ fn check_fails_on_a_fresh_output_and_names_each_file() {
         markdown_files(&runner.workspace().join("markdown")).is_empty(),
         "check writes nothing"
     );
-    if annotates() {
-        let errors = run.errors();
-        for page in PAGES {
-            assert!(
-                errors.iter().any(
-                    |e| e.starts_with(&format!("::error file=markdown/{page}.md,"))
-                        && e.contains("title=cdt2md::missing")
-                ),
-                "no annotation for {page}.md:\n{run}"
-            );
-        }
-        let summary = fs::read_to_string(runner.summary()).expect("a step summary");
-        assert!(summary.starts_with("## cdt2md"), "{summary}");
-    } else {
-        assert!(run.stdout.contains("missing: markdown/399702.md"), "{run}");
+    let errors = run.errors();
+    for page in PAGES {
+        assert!(
+            errors.iter().any(
+                |e| e.starts_with(&format!("::error file=markdown/{page}.md,"))
+                    && e.contains("title=cdt2md::missing")
+            ),
+            "no annotation for {page}.md:\n{run}"
+        );
     }
+    let summary = fs::read_to_string(runner.summary()).expect("a step summary");
+    assert!(summary.starts_with("## cdt2md"), "{summary}");
+    assert!(
+        summary.contains("| missing | markdown/399702.md |"),
+        "{summary}"
+    );
 }
 
 #[test]
@@ -280,9 +251,7 @@ fn check_after_convert_passes() {
     let run = runner.run();
     assert_eq!(run.status, Some(0), "{run}");
     assert_eq!(run.command(), expected("archive", " --check"), "{run}");
-    if annotates() {
-        assert!(run.errors().is_empty(), "{run}");
-    }
+    assert!(run.errors().is_empty(), "{run}");
 }
 
 #[test]
@@ -331,22 +300,39 @@ fn a_config_is_passed_on() {
         .set("INPUT_MODE", "convert")
         .set("INPUT_CONFIG", "cdt2md.toml");
     let run = runner.run();
-    if has_config() {
-        assert_eq!(run.status, Some(0), "{run}");
-        assert_eq!(
-            run.command(),
-            expected("archive", " --config cdt2md.toml"),
-            "{run}"
-        );
-    } else {
-        eprintln!("NOTE: this cdt2md has no --config: only its absence is checked");
-        assert_eq!(run.status, Some(2), "{run}");
-        assert!(
-            run.stderr
-                .contains("input 'config' needs a cdt2md with --config"),
-            "{run}"
-        );
-    }
+    assert_eq!(run.status, Some(0), "{run}");
+    assert_eq!(
+        run.command(),
+        expected("archive", " --config cdt2md.toml"),
+        "{run}"
+    );
+}
+
+#[test]
+fn a_config_file_can_name_the_inputs_and_output() {
+    let mut runner = Runner::new();
+    fs::write(
+        runner.workspace().join("cdt2md.toml"),
+        "inputs = [\"archive\"]\noutput = \"md\"\n",
+    )
+    .expect("config");
+    runner.unset("INPUT_PATHS").unset("INPUT_OUTPUT");
+    let run = runner.run();
+    assert_eq!(run.status, Some(1), "check on a fresh OUT: {run}");
+    assert_eq!(
+        run.command(),
+        "cdt2md --message-format github --check",
+        "{run}"
+    );
+    assert!(
+        run.errors()
+            .iter()
+            .any(|e| e.starts_with("::error file=md/399702.md,")),
+        "{run}"
+    );
+    runner.set("INPUT_MODE", "convert");
+    assert_eq!(runner.run().status, Some(0));
+    assert_eq!(markdown_files(&runner.workspace().join("md")), all_pages());
 }
 
 #[test]
@@ -375,7 +361,7 @@ fn bad_inputs_are_errors_that_say_what_to_do() {
             "cdt2md did not run: {run}"
         );
     }
-    // a missing `output` too, not only an empty one
+    // a missing `output` too, not only an empty one (there is no cdt2md.toml)
     let mut runner = Runner::new();
     runner.unset("INPUT_OUTPUT");
     let run = runner.run();
@@ -591,7 +577,11 @@ fn action_yml_declares_every_input_the_script_reads() {
         let input = &action["inputs"][name.as_str()];
         assert!(input["description"].is_string(), "{name} has a description");
     }
-    assert_eq!(action["inputs"]["output"]["required"].as_bool(), Some(true));
+    // OUT may come from a cdt2md.toml instead
+    assert_eq!(
+        action["inputs"]["output"]["required"].as_bool(),
+        Some(false)
+    );
 
     let script = fs::read_to_string(Path::new(ROOT).join("scripts/action.sh")).expect("action.sh");
     let read = input_variables(&script);
