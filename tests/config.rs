@@ -425,3 +425,21 @@ fn a_leftover_temporary_file_is_an_error_on_it_under_check() {
         "--check removes nothing"
     );
 }
+
+#[test]
+fn check_without_inputs_anywhere_says_there_is_no_input() {
+    let repo = repository();
+    write(repo.path().join("cdt2md.toml"), "output = \"markdown\"\n");
+    cdt2md(repo.path())
+        .arg("--check")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "no input: give the folders or pages",
+        ));
+    // a bare run with a pipe still reads the pipe
+    let seed = fs::read(repo.path().join("archive/seed.txt")).unwrap();
+    let output = cdt2md(repo.path()).write_stdin(seed).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).starts_with("---\n"));
+}

@@ -150,7 +150,10 @@ impl Loaded {
             {
                 args.inputs = inputs.iter().map(|p| self.path_of(p)).collect();
             }
-            if args.output.is_none() && !(args.inputs.is_empty() && s.inputs.is_none()) {
+            // with no inputs anywhere a bare `cdt2md` reads a pipe, unless a flag asks for a batch
+            let batch = !(args.inputs.is_empty() && s.inputs.is_none())
+                || super::batch_flag(args).is_some();
+            if args.output.is_none() && batch {
                 args.output = s.output.as_deref().map(|p| self.path_of(p));
             }
         }

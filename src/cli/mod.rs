@@ -403,6 +403,17 @@ fn needs_output(args: &Args) -> Result<(), String> {
     if args.output.is_some() {
         return Ok(());
     }
+    match batch_flag(args) {
+        Some(flag) => Err(format!(
+            "{flag} needs -o OUT (or `output` in {})",
+            config::FILE_NAME
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The first option given that only a batch into a folder takes.
+fn batch_flag(args: &Args) -> Option<&'static str> {
     let batch_only = [
         ("--check", args.check),
         ("--prune", args.prune),
@@ -414,13 +425,10 @@ fn needs_output(args: &Args) -> Result<(), String> {
         ("--glob", !args.globs.is_empty()),
         ("--exclude", !args.excludes.is_empty()),
     ];
-    match batch_only.iter().find(|(_, given)| *given) {
-        Some((flag, _)) => Err(format!(
-            "{flag} needs -o OUT (or `output` in {})",
-            config::FILE_NAME
-        )),
-        None => Ok(()),
-    }
+    batch_only
+        .iter()
+        .find(|(_, given)| *given)
+        .map(|(flag, _)| *flag)
 }
 
 impl Args {
