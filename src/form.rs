@@ -148,9 +148,34 @@ pub(crate) fn looks_like_input(head: &[u8]) -> bool {
 /// into a folder named after the file.
 pub(crate) fn looks_like_collection(head: &[u8]) -> bool {
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    let text = String::from_utf8_lossy(head);
+    // A head cut from a page mostly ends inside a character; cut before it, a UTF-8 head is
+    // borrowed after a fast check instead of copied by the lossy decoder, a cost paid per page.
+    let whole = head.len() - incomplete_tail(head);
+    let text = match simdutf8::basic::from_utf8(&head[..whole]) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(head),
+    };
     let text = text.trim_start();
     is_feed(text) || (text.starts_with('[') && text[1..].trim_start().starts_with('{'))
+}
+
+/// How many bytes at the end of `bytes` begin a UTF-8 character they do not finish.
+fn incomplete_tail(bytes: &[u8]) -> usize {
+    let continuation = |b: u8| b & 0xC0 == 0x80;
+    for back in 1..=bytes.len().min(4) {
+        let b = bytes[bytes.len() - back];
+        if continuation(b) {
+            continue;
+        }
+        let needs = match b {
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF7 => 4,
+            _ => 1,
+        };
+        return if needs > back { back } else { 0 };
+    }
+    0
 }
 
 // ---------------------------------------------------------------- pages
@@ -1078,6 +1103,34 @@ pub(crate) fn name_from_url(url: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_incomplete_last_character_is_found() {
+        let text = "a中".as_bytes();
+        assert_eq!(incomplete_tail(text), 0);
+        assert_eq!(incomplete_tail(&text[..3]), 2);
+        assert_eq!(incomplete_tail(&text[..2]), 1);
+        assert_eq!(incomplete_tail(b""), 0);
+        assert_eq!(incomplete_tail("é😀".as_bytes()), 0);
+        assert_eq!(incomplete_tail(&"😀".as_bytes()[..3]), 3);
+        // stray continuation bytes are for the validator to refuse
+        assert_eq!(incomplete_tail(b"\x80\x80\x80\x80\x80"), 0);
+    }
+
+    #[test]
+    fn a_head_cut_inside_a_character_is_still_read() {
+        let feed = "<?xml version=\"1.0\"?><!-- 中文 --><rss version=\"2.0\"><channel>中";
+        let cut = &feed.as_bytes()[..feed.len() - 1];
+        assert!(looks_like_collection(cut));
+        let array = "[ {\"id\": 1, \"title\": \"中";
+        assert!(looks_like_collection(&array.as_bytes()[..array.len() - 2]));
+        let page = "<!--1736909970000-->\n[标题](https://x.net/1.html)\n------\n中";
+        assert!(!looks_like_collection(&page.as_bytes()[..page.len() - 1]));
+        // not UTF-8 at all: still read, lossily
+        assert!(looks_like_collection(
+            b"<rss version=\"2.0\">\xB2\xE2\xCA\xD4"
+        ));
+    }
 
     #[test]
     fn a_saved_page_shares_the_decoded_text() {

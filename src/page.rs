@@ -90,7 +90,9 @@ pub fn looks_like_page(head: &[u8]) -> bool {
 }
 
 fn next_line(text: &str) -> (&str, &str) {
-    match text.find('\n') {
+    // the memchr crate's search, several times the standard library's on long lines (a page
+    // saved as one line of HTML)
+    match memchr::memchr(b'\n', text.as_bytes()) {
         Some(i) => (&text[..i], &text[i + 1..]),
         None => (text, ""),
     }

@@ -11,51 +11,72 @@ use std::borrow::Cow;
 fn scheme(url: &str) -> Option<&str> {
     let colon = url.find(':')?;
     let name = &url[..colon];
+    is_scheme_name(name).then_some(name)
+}
+
+fn is_scheme_name(name: &str) -> bool {
     let mut chars = name.chars();
-    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    valid.then_some(name)
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
 /// Browsers drop tabs and newlines anywhere in a URL and trim spaces and controls around it;
 /// doing the same here is also what keeps `java\nscript:` from slipping through.
 pub fn clean(href: &str) -> Cow<'_, str> {
-    let trimmed = href.trim_matches(|c: char| c <= ' ');
-    if trimmed.contains(['\t', '\n', '\r']) {
+    drop_tabs_and_newlines(trim(href))
+}
+
+fn trim(href: &str) -> &str {
+    href.trim_matches(|c: char| c <= ' ')
+}
+
+fn drop_tabs_and_newlines(text: &str) -> Cow<'_, str> {
+    if memchr::memchr3(b'\t', b'\n', b'\r', text.as_bytes()).is_some() {
         Cow::Owned(
-            trimmed
-                .chars()
+            text.chars()
                 .filter(|&c| !matches!(c, '\t' | '\n' | '\r'))
                 .collect(),
         )
     } else {
-        Cow::Borrowed(trimmed)
+        Cow::Borrowed(text)
     }
+}
+
+/// The scheme of `href` as [`clean`] would leave it, and the text after its colon, uncleaned.
+/// Dropping tabs and newlines moves no colon, so only the few bytes before the first one are
+/// cleaned: a `data:` URI of 100 KB is not copied to read its first five.
+fn clean_scheme(href: &str) -> Option<(Cow<'_, str>, &str)> {
+    let trimmed = trim(href);
+    let colon = memchr::memchr(b':', trimmed.as_bytes())?;
+    let name = drop_tabs_and_newlines(&trimmed[..colon]);
+    is_scheme_name(&name).then_some((name, &trimmed[colon + 1..]))
 }
 
 /// Whether following the URL would run code instead of fetching a document.
 pub fn is_executable(url: &str) -> bool {
-    let url = clean(url);
-    match scheme(&url) {
-        Some(s)
+    match clean_scheme(url) {
+        Some((s, _))
             if ["javascript", "vbscript", "livescript"]
                 .iter()
                 .any(|x| s.eq_ignore_ascii_case(x)) =>
         {
             true
         }
-        Some(s) if s.eq_ignore_ascii_case("data") => {
-            let media = url[5..].trim_start();
-            !media
-                .get(..6)
-                .is_some_and(|m| m.eq_ignore_ascii_case("image/"))
+        Some((s, rest)) if s.eq_ignore_ascii_case("data") => {
+            let media: String = rest
+                .chars()
+                .filter(|&c| !matches!(c, '\t' | '\n' | '\r'))
+                .skip_while(|c| c.is_whitespace())
+                .take(6)
+                .collect();
+            !media.eq_ignore_ascii_case("image/")
         }
         _ => false,
     }
 }
 
 pub fn is_data(url: &str) -> bool {
-    scheme(&clean(url)).is_some_and(|s| s.eq_ignore_ascii_case("data"))
+    clean_scheme(url).is_some_and(|(s, _)| s.eq_ignore_ascii_case("data"))
 }
 
 /// A file a browser saved beside the page ("Webpage, Complete" writes `NNN_files/`): a
@@ -351,6 +372,22 @@ mod tests {
         assert!(!is_executable("data:image/png;base64,xx"));
         assert!(!is_executable("https://x.net/javascript:"));
         assert!(!is_executable("/relative"));
+        // tabs and newlines anywhere, spaces after the colon, any case
+        assert!(!is_executable("DA\tTA:\n  Image/\nsvg+xml,<svg/>"));
+        assert!(is_executable("data:\n text/\nhtml,x"));
+        assert!(is_executable("data:imag"));
+        assert!(!is_executable(" data :x"));
+    }
+
+    #[test]
+    fn data_urls_are_known_by_their_cleaned_scheme() {
+        assert!(is_data("data:image/svg+xml,%3Csvg%3E"));
+        assert!(is_data("  d\na\tta:x"));
+        assert!(is_data("DATA:"));
+        assert!(!is_data("data :x"));
+        assert!(!is_data("https://x.net/data:x"));
+        assert!(!is_data("data"));
+        assert!(!is_data(""));
     }
 
     #[test]

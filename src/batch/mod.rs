@@ -6,6 +6,7 @@
 //! Decisions about one page (is it a page, may its output be written) look only at that page
 //! and a few files next to it, so they are the same whatever order threads run in.
 
+use std::cell::Cell;
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -642,20 +643,60 @@ fn skipped(job: &Job, bytes_in: u64, reason: Option<String>) -> Outcome {
 
 /// The file's bytes, unless it is larger than `limit` (then it is not read at all).
 pub(crate) fn read_limited(path: &Path, limit: u64) -> io::Result<Result<Vec<u8>, PageError>> {
+    read_limited_into(path, limit, Vec::new())
+}
+
+/// As [`read_limited`], into `buffer` (emptied first): a batch reads every page into the
+/// same one.
+fn read_limited_into(
+    path: &Path,
+    limit: u64,
+    mut buffer: Vec<u8>,
+) -> io::Result<Result<Vec<u8>, PageError>> {
     let file = fs::File::open(path)?;
     let size = file.metadata()?.len();
     if size > limit {
         return Ok(Err(PageError::TooLarge { size, limit }));
     }
-    read_up_to(file, limit)
+    // Sized from the start, the page comes in one read (and one more to see the end);
+    // `read_to_end` on an empty `Vec` through `take` probes from 32 bytes up, a dozen reads
+    // for a 30 KB page. One byte over lets a file that grew since be caught as too large.
+    buffer.clear();
+    buffer.reserve(usize::try_from(size.saturating_add(1)).unwrap_or(usize::MAX));
+    read_into(file, limit, buffer)
 }
 
 /// At most `limit` bytes from `reader`; more is an error (for pipes, whose size is unknown).
 pub(crate) fn read_up_to(reader: impl Read, limit: u64) -> io::Result<Result<Vec<u8>, PageError>> {
-    let mut bytes = Vec::new();
-    reader
-        .take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)?;
+    read_into(reader, limit, Vec::new())
+}
+
+/// How much more room a read makes when the buffer is full (a pipe, a file that grew).
+const READ_CHUNK: usize = 64 * 1024;
+
+fn read_into(
+    reader: impl Read,
+    limit: u64,
+    mut bytes: Vec<u8>,
+) -> io::Result<Result<Vec<u8>, PageError>> {
+    let mut reader = reader.take(limit.saturating_add(1));
+    loop {
+        if bytes.len() == bytes.capacity() {
+            bytes.reserve(READ_CHUNK);
+        }
+        // reads straight into the spare room, as much as the reader gives at once
+        let filled = bytes.len();
+        bytes.resize(bytes.capacity(), 0);
+        match reader.read(&mut bytes[filled..]) {
+            Ok(0) => {
+                bytes.truncate(filled);
+                break;
+            }
+            Ok(n) => bytes.truncate(filled + n),
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => bytes.truncate(filled),
+            Err(err) => return Err(err),
+        }
+    }
     let size = bytes.len() as u64;
     Ok(if size > limit {
         Err(PageError::TooLarge { size, limit })
@@ -762,7 +803,7 @@ fn prepare(config: &Config, output_root: Option<&Path>, job: &Job) -> Prepared {
     if is_own_output(job, output_root) {
         return Prepared::Done(Vec::new());
     }
-    let bytes = match read_limited(&job.path, config.max_size) {
+    let bytes = match read_limited_into(&job.path, config.max_size, PAGE_BUFFER.take()) {
         Ok(Ok(bytes)) => bytes,
         Ok(Err(too_large)) => {
             return Prepared::Done(vec![failure(&job.path, None, too_large.to_string())]);
@@ -793,7 +834,7 @@ fn prepare(config: &Config, output_root: Option<&Path>, job: &Job) -> Prepared {
         }
         document
     };
-    match document {
+    let prepared = match document {
         Ok(document) => Prepared::Converted(Ready {
             document,
             size: bytes.len() as u64,
@@ -801,7 +842,17 @@ fn prepare(config: &Config, output_root: Option<&Path>, job: &Job) -> Prepared {
             output,
         }),
         Err(err) => Prepared::Done(vec![not_converted(job, &output, output_root, &bytes, err)]),
+    };
+    // a big page's room is handed back with the rest of its memory, not kept for the batch
+    if bytes.capacity() <= BIG_PAGE {
+        PAGE_BUFFER.set(bytes);
     }
+    prepared
+}
+
+thread_local! {
+    /// The page read last on this thread, whose room the next one reuses.
+    static PAGE_BUFFER: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
 }
 
 /// Writes (or compares) a converted file's articles. `claims` holds the names taken so far

@@ -201,9 +201,8 @@ impl Writer<'_> {
             self.inline.finish();
             return;
         }
-        for paragraph in render::paragraphs(self.inline.finish()) {
-            self.blocks.block(&paragraph);
-        }
+        let blocks = &mut self.blocks;
+        render::paragraphs(self.inline.finish(), &mut |p| blocks.block(&p));
     }
 
     /// A file a browser saved beside the page is linked where it lies; any other URL is

@@ -8,12 +8,14 @@ use super::inline::{Emph, Tok};
 /// A paragraph's tokens as one or more paragraphs of Markdown. Two or more line breaks in a
 /// row (`<br><br>`) are a paragraph break in all but name, and become one, unless a link spans
 /// them (a link cannot span paragraphs; two breaks it can). Breaks at either end of a
-/// paragraph have no Markdown form and go. Paragraphs with nothing visible vanish.
-pub fn paragraphs(toks: Vec<Tok>) -> Vec<String> {
-    let mut out = Vec::new();
+/// paragraph have no Markdown form and go. Paragraphs with nothing visible vanish. Each is
+/// handed to `emit` as it is finished, not gathered first.
+pub fn paragraphs(toks: Vec<Tok>, emit: &mut impl FnMut(String)) {
     if !toks.contains(&Tok::Break) {
-        finish(toks, Ctx::Paragraph, &mut out);
-        return out;
+        if let Some(paragraph) = finish(toks, Ctx::Paragraph) {
+            emit(paragraph);
+        }
+        return;
     }
     let mut current: Vec<Tok> = Vec::new();
     let mut open_emphasis: Vec<Emph> = Vec::new();
@@ -27,7 +29,9 @@ pub fn paragraphs(toks: Vec<Tok>) -> Vec<String> {
         if breaks >= 2 && !in_link {
             // Emphasis spanning the split ends here and resumes.
             current.extend(open_emphasis.iter().rev().map(|e| Tok::Close(*e)));
-            finish(std::mem::take(&mut current), Ctx::Paragraph, &mut out);
+            if let Some(paragraph) = finish(std::mem::take(&mut current), Ctx::Paragraph) {
+                emit(paragraph);
+            }
             current.extend(open_emphasis.iter().map(|e| Tok::Open(*e)));
         } else if !current.is_empty() {
             current.extend(std::iter::repeat_n(Tok::Break, breaks.min(2)));
@@ -44,18 +48,18 @@ pub fn paragraphs(toks: Vec<Tok>) -> Vec<String> {
         }
         current.push(tok);
     }
-    finish(current, Ctx::Paragraph, &mut out);
-    out
+    if let Some(paragraph) = finish(current, Ctx::Paragraph) {
+        emit(paragraph);
+    }
 }
 
 /// Tokens as a single line (a heading or a table cell), breaks becoming spaces.
 pub fn line(toks: Vec<Tok>, ctx: Ctx) -> String {
-    let mut out = Vec::new();
-    finish(toks, ctx, &mut out);
-    out.pop().unwrap_or_default()
+    finish(toks, ctx).unwrap_or_default()
 }
 
-fn finish(mut toks: Vec<Tok>, ctx: Ctx, out: &mut Vec<String>) {
+/// The tokens as Markdown text, or `None` when they show nothing.
+fn finish(mut toks: Vec<Tok>, ctx: Ctx) -> Option<String> {
     if toks.contains(&Tok::Break) {
         hoist_breaks(&mut toks);
         while toks.last() == Some(&Tok::Break) {
@@ -67,7 +71,7 @@ fn finish(mut toks: Vec<Tok>, ctx: Ctx, out: &mut Vec<String>) {
     // a code span, even of spaces, is written; a paragraph of nothing else is not empty
     let written = |t: &Tok| is_visible(t) || matches!(t, Tok::Code(_));
     if !toks.iter().any(written) && !holds_empty_link(&toks) {
-        return;
+        return None;
     }
     if toks.contains(&Tok::LinkOpen) {
         drop_invisible_links(&mut toks);
@@ -82,10 +86,10 @@ fn finish(mut toks: Vec<Tok>, ctx: Ctx, out: &mut Vec<String>) {
         join_code_spans(&mut toks);
     }
     let text = write_tokens(&toks, ctx);
-    out.push(match ctx {
+    Some(match ctx {
         Ctx::Paragraph => escape_line_starts(text),
         Ctx::Heading | Ctx::Cell => text,
-    });
+    })
 }
 
 /// A break at either end of link text is no break in CommonMark (a stray `\\` instead), so
@@ -177,6 +181,12 @@ fn is_invisible(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn paragraphs(toks: Vec<Tok>) -> Vec<String> {
+        let mut out = Vec::new();
+        super::paragraphs(toks, &mut |p| out.push(p));
+        out
+    }
 
     fn t(s: &str) -> Tok {
         Tok::Text(s.to_string())

@@ -102,7 +102,11 @@ impl Element for Caption {
         let toks = w.inline.finish();
         if let Some(table) = &mut w.cx.table {
             table.in_cell = false;
-            table.caption = render::paragraphs(toks).into_iter().next();
+            let mut first = None;
+            render::paragraphs(toks, &mut |p| {
+                first.get_or_insert(p);
+            });
+            table.caption = first;
         }
     }
 }
