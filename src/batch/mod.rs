@@ -680,13 +680,16 @@ fn read_into(
     mut bytes: Vec<u8>,
 ) -> io::Result<Result<Vec<u8>, PageError>> {
     let mut reader = reader.take(limit.saturating_add(1));
+    // The first read may fill all the room the caller made (a file's size); after that, room
+    // is zeroed a chunk at a time, so memory not yet read into is never touched.
+    let mut step = (bytes.capacity() - bytes.len()).max(READ_CHUNK);
     loop {
         if bytes.len() == bytes.capacity() {
             bytes.reserve(READ_CHUNK);
         }
-        // reads straight into the spare room, as much as the reader gives at once
         let filled = bytes.len();
-        bytes.resize(bytes.capacity(), 0);
+        bytes.resize(bytes.capacity().min(filled + step), 0);
+        step = READ_CHUNK;
         match reader.read(&mut bytes[filled..]) {
             Ok(0) => {
                 bytes.truncate(filled);
@@ -1697,6 +1700,68 @@ fn has_input(roots: &[Root], relative: &Path, output: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A reader that hands out at most `step` bytes a call, as a pipe does.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+        interrupted: bool,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if !self.interrupted {
+                self.interrupted = true;
+                return Err(io::ErrorKind::Interrupted.into());
+            }
+            let n = buf.len().min(self.step).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn reads_whole_streams_and_stops_one_byte_past_the_limit() {
+        let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let trickle = |step| Trickle {
+            data: &data,
+            step,
+            interrupted: false,
+        };
+        for step in [1000, 70_000, usize::MAX] {
+            let read = read_up_to(trickle(step), 1 << 20).unwrap().unwrap();
+            assert_eq!(read, data, "step {step}");
+        }
+        let exact = read_up_to(trickle(5000), 200_000).unwrap().unwrap();
+        assert_eq!(exact.len(), 200_000);
+        let over = read_up_to(trickle(5000), 199_999).unwrap();
+        assert!(
+            matches!(
+                over,
+                Err(PageError::TooLarge {
+                    size: 200_000,
+                    limit: 199_999
+                })
+            ),
+            "{over:?}"
+        );
+    }
+
+    #[test]
+    fn a_reused_buffer_holds_only_the_new_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let (long, short) = (dir.path().join("long"), dir.path().join("short"));
+        fs::write(&long, "x".repeat(10_000)).unwrap();
+        fs::write(&short, "abc").unwrap();
+        let buffer = read_limited_into(&long, 1 << 20, Vec::new())
+            .unwrap()
+            .unwrap();
+        let room = buffer.capacity();
+        let again = read_limited_into(&short, 1 << 20, buffer).unwrap().unwrap();
+        assert_eq!(again, b"abc");
+        assert_eq!(again.capacity(), room);
+    }
 
     #[test]
     fn shard_hash_is_fnv1a() {
