@@ -375,16 +375,10 @@ impl Inline {
         if let Some(Tok::Text(last)) = self.toks.last_mut() {
             last.push_str(text);
         } else {
-            // a run grows word by word (and by the spaces between): room for a few from the
-            // start saves the reallocations on the way
-            let mut run = String::with_capacity(text.len().max(TEXT_RUN_ROOM));
-            run.push_str(text);
-            self.toks.push(Tok::Text(run));
+            self.toks.push(Tok::Text(text.to_string()));
         }
     }
 }
-
-const TEXT_RUN_ROOM: usize = 64;
 
 /// ASCII whitespace as HTML defines it; no-break and ideographic spaces are content.
 pub fn is_html_space(c: char) -> bool {
