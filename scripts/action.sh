@@ -3,8 +3,9 @@
 # run it on the action's inputs. action.yml only caches the binary and passes the inputs here.
 #
 #   action.sh            run cdt2md on the inputs (INPUT_* variables, below)
-#   action.sh --resolve  print version=X.Y.Z and dir=FOLDER (appended to $GITHUB_OUTPUT when
-#                        that is set): the version wanted and where its binary is cached
+#   action.sh --resolve  print version=X.Y.Z, dir=FOLDER and source=ID (appended to
+#                        $GITHUB_OUTPUT when that is set): the version wanted, where its binary
+#                        is cached, and what it is built from (for the cache key)
 #
 # Inputs, as environment variables (a composite action sets none of them by itself):
 #   INPUT_PATHS    inputs, split on whitespace only [default: the config's `inputs`, else .]
@@ -29,9 +30,13 @@ say() { printf 'cdt2md-action: %s\n' "$*" >&2; }
 
 # A failure the workflow shows as an annotation, then exit with status $1.
 fail() {
-    local status=$1
+    local status=$1 message
     shift
-    printf '::error title=cdt2md-action::%s\n' "$*"
+    # GitHub's escapes for a command's message, so that an input's `%` or newline stays text
+    message=${*//%/%25}
+    message=${message//$'\r'/%0D}
+    message=${message//$'\n'/%0A}
+    printf '::error title=cdt2md-action::%s\n' "$message"
     say "error: $*"
     exit "$status"
 }
@@ -66,10 +71,23 @@ else
     cache_dir="${HOME:?HOME or RUNNER_TOOL_CACHE must be set}/.cdt2md-action/$version"
 fi
 
+# What a cached binary was built from, for the cache key: one cargo built from the action's
+# own source is stale once that source changes, even where its version does not.
+source_id() {
+    if [ "$version" != "$(own_version 2>/dev/null)" ]; then
+        printf 'v%s\n' "$version"
+        return
+    fi
+    (cd "$action_path" && find Cargo.toml Cargo.lock src -type f -print0 2>/dev/null |
+        LC_ALL=C sort -z | xargs -0 cat) |
+        { sha256sum 2>/dev/null || shasum -a 256; } | cut -c1-16
+}
+
 if [ "${1:-}" = "--resolve" ]; then
-    printf 'version=%s\ndir=%s\n' "$version" "$cache_dir"
+    resolved=$(printf 'version=%s\ndir=%s\nsource=%s\n' "$version" "$cache_dir" "$(source_id)")
+    printf '%s\n' "$resolved"
     if [ -n "${GITHUB_OUTPUT:-}" ]; then
-        printf 'version=%s\ndir=%s\n' "$version" "$cache_dir" >>"$GITHUB_OUTPUT"
+        printf '%s\n' "$resolved" >>"$GITHUB_OUTPUT"
     fi
     exit 0
 fi
@@ -79,8 +97,19 @@ fi
 config=${INPUT_CONFIG:-}
 # A config file may name the inputs and OUT itself; cdt2md finds cdt2md.toml on its own.
 has_config=""
-if [ -n "$config" ] || [ -f "${GITHUB_WORKSPACE:-.}/cdt2md.toml" ]; then
+config_file=$config
+if [ -z "$config_file" ] && [ -f "${GITHUB_WORKSPACE:-.}/cdt2md.toml" ]; then
+    config_file="${GITHUB_WORKSPACE:-.}/cdt2md.toml"
+fi
+if [ -n "$config_file" ]; then
     has_config=yes
+fi
+# Whether the config names its inputs (a top-level `inputs = …`); without them the action
+# converts the workspace, as it does with no config at all (cdt2md alone would read stdin).
+config_has_inputs=""
+if [ -n "$config_file" ] && [ -f "$config_file" ] &&
+    grep -Eq "^[[:space:]]*(inputs|\"inputs\"|'inputs')[[:space:]]*=" "$config_file"; then
+    config_has_inputs=yes
 fi
 output=${INPUT_OUTPUT:-}
 if [ -z "$output" ] && [ -z "$has_config" ]; then
@@ -97,7 +126,7 @@ if [ -n "$shard" ] && ! [[ $shard =~ ^[0-9]+/[0-9]+$ ]]; then
 fi
 paths=()
 read -r -d '' -a paths <<<"${INPUT_PATHS:-}" || true
-if [ ${#paths[@]} -eq 0 ] && [ -z "$has_config" ]; then
+if [ ${#paths[@]} -eq 0 ] && [ -z "$config_has_inputs" ]; then
     paths=(.)
 fi
 extra=()

@@ -336,6 +336,23 @@ fn a_config_file_can_name_the_inputs_and_output() {
 }
 
 #[test]
+fn a_config_with_an_output_but_no_inputs_converts_the_workspace() {
+    let mut runner = Runner::new();
+    fs::write(runner.workspace().join("cdt2md.toml"), "output = \"md\"\n").expect("config");
+    runner
+        .unset("INPUT_PATHS")
+        .unset("INPUT_OUTPUT")
+        .set("INPUT_MODE", "convert");
+    let run = runner.run();
+    assert_eq!(run.status, Some(0), "{run}");
+    assert_eq!(run.command(), "cdt2md . --message-format github", "{run}");
+    assert_eq!(
+        markdown_files(&runner.workspace().join("md/archive")),
+        all_pages()
+    );
+}
+
+#[test]
 fn bad_inputs_are_errors_that_say_what_to_do() {
     for (key, value, message) in [
         ("INPUT_OUTPUT", "", "input 'output' is required"),
@@ -361,6 +378,17 @@ fn bad_inputs_are_errors_that_say_what_to_do() {
             "cdt2md did not run: {run}"
         );
     }
+    // an input's `%` and newline stay inside the one command
+    let mut runner = Runner::new();
+    runner.set("INPUT_MODE", "50%\nfix");
+    let run = runner.run();
+    assert_eq!(run.status, Some(2), "{run}");
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l.starts_with("::error title=cdt2md-action::") && l.ends_with("'50%25%0Afix'")),
+        "{run}"
+    );
     // a missing `output` too, not only an empty one (there is no cdt2md.toml)
     let mut runner = Runner::new();
     runner.unset("INPUT_OUTPUT");
@@ -385,14 +413,21 @@ fn resolve_names_the_version_and_cache_folder() {
     let run = Run::from(command.output().expect("bash runs"));
     assert_eq!(run.status, Some(0), "{run}");
     let written = fs::read_to_string(&outputs).expect("GITHUB_OUTPUT");
-    assert_eq!(
-        written,
-        format!("version={VERSION}\ndir={}\n", runner.cache().display())
+    let head = format!(
+        "version={VERSION}\ndir={}\nsource=",
+        runner.cache().display()
     );
-    // `v1.2.3` and `1.2.3` are one version
+    let source = written.strip_prefix(&head).expect(&written).trim_end();
+    assert!(
+        source.len() == 16 && source.bytes().all(|b| b.is_ascii_hexdigit()),
+        "the action's own source, hashed: {written}"
+    );
+    assert_eq!(written.lines().count(), 3, "{written}");
+    // `v1.2.3` and `1.2.3` are one version, from crates.io whatever the action's source
     command.env("INPUT_VERSION", "v1.2.3");
     let run = Run::from(command.output().expect("bash runs"));
     assert!(run.stdout.starts_with("version=1.2.3\n"), "{run}");
+    assert!(run.stdout.ends_with("\nsource=v1.2.3\n"), "{run}");
 }
 
 /// A `cdt2md` of another version on PATH is passed over for the one in the tool cache.

@@ -138,6 +138,27 @@ fn one_page_still_goes_to_standard_output() {
 }
 
 #[test]
+fn one_page_with_a_batch_flag_is_a_batch_into_the_configs_output() {
+    let repo = repository();
+    write(repo.path().join("cdt2md.toml"), "output = \"md\"\n");
+    let output = cdt2md(repo.path())
+        .args(["archive/seed.txt", "--check"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stdout(&output).contains("missing: "), "{}", stdout(&output));
+    cdt2md(repo.path())
+        .args(["archive/seed.txt", "--glob", "*.txt", "-q"])
+        .assert()
+        .code(0);
+    assert!(repo.path().join("md/seed.md").is_file());
+    cdt2md(repo.path())
+        .args(["archive/seed.txt", "--check", "-q"])
+        .assert()
+        .code(0);
+}
+
+#[test]
 fn an_unknown_key_is_a_usage_error_naming_file_key_and_choices() {
     let repo = repository();
     write(
@@ -221,6 +242,32 @@ fn the_reports_summary_shows_the_effective_settings() {
     assert_eq!(settings["keep-card"], true);
     assert_eq!(settings["front-matter"], "yaml");
     assert_eq!(settings["message-format"], "human");
+    assert_eq!(settings["quiet"], true);
+    assert_eq!(settings["report"], "report.jsonl");
+    assert_eq!(settings["prune"], false);
+    assert_eq!(settings["shard"], serde_json::Value::Null);
+}
+
+#[test]
+fn quiet_and_the_report_may_be_kept_in_the_file_and_the_shard_is_reported() {
+    let repo = repository();
+    write(
+        repo.path().join("cdt2md.toml"),
+        "inputs = [\"archive\"]\noutput = \"markdown\"\nquiet = true\nreport = \"out/report.jsonl\"\n",
+    );
+    fs::create_dir_all(repo.path().join("out")).expect("out");
+    let output = cdt2md(&repo.path().join("sub"))
+        .args(["--shard", "1/1"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).is_empty(), "quiet: {}", stderr(&output));
+    let report =
+        fs::read_to_string(repo.path().join("out/report.jsonl")).expect("report beside the file");
+    let last: serde_json::Value =
+        serde_json::from_str(report.lines().last().expect("a line")).expect("json");
+    assert_eq!(last["summary"]["settings"]["shard"], "1/1");
+    assert_eq!(last["summary"]["settings"]["quiet"], true);
 }
 
 #[test]

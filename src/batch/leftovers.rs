@@ -2,6 +2,11 @@
 //! `.cdt2md-XXXXXX.tmp` beside their target and renamed over it ([`super::write_atomic`]);
 //! a run killed between the two (SIGKILL, a second Ctrl-C, a power cut) leaves the temporary
 //! file behind. The next run removes them before it starts.
+//!
+//! A run still writing into the same OUT (another shard, started beside this one) is not
+//! interrupted: each temporary file is locked (`flock`, released by the system when its
+//! writer exits, however it exits) for as long as it is written, and a locked one is not a
+//! leftover.
 
 use std::ffi::OsStr;
 use std::fs;
@@ -29,8 +34,24 @@ pub(crate) fn is_ours(name: &OsStr) -> bool {
         })
 }
 
+/// Marks a temporary file as being written, until it is closed. Where the file system has
+/// no locks the file is written all the same; only a run beside this one could then take it
+/// for a leftover.
+pub(crate) fn claim(file: &fs::File) {
+    let _ = file.try_lock();
+}
+
+/// Whether another process (or another write in this one) holds the file's lock: a write in
+/// flight, not a leftover.
+fn in_use(path: &Path) -> bool {
+    match fs::File::open(path) {
+        Ok(file) => matches!(file.try_lock(), Err(fs::TryLockError::WouldBlock)),
+        Err(_) => false,
+    }
+}
+
 /// The leftover temporary files in `output`, in a stable order: regular files only, in OUT's
-/// own folders (symbolic links are neither followed nor taken).
+/// own folders (symbolic links are neither followed nor taken), none being written now.
 pub fn find(output: &Path) -> Vec<PathBuf> {
     if !output.is_dir() {
         return Vec::new();
@@ -41,6 +62,7 @@ pub fn find(output: &Path) -> Vec<PathBuf> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file() && is_ours(e.file_name()))
         .map(walkdir::DirEntry::into_path)
+        .filter(|path| !in_use(path))
         .collect()
 }
 
@@ -87,6 +109,22 @@ pub(crate) fn remove(found: &[PathBuf]) -> Vec<(&Path, io::Error)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_being_written_is_no_leftover() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = tempfile::Builder::new()
+            .prefix(PREFIX)
+            .suffix(SUFFIX)
+            .tempfile_in(dir.path())
+            .expect("temp file");
+        claim(file.as_file());
+        assert!(find(dir.path()).is_empty(), "locked: in flight");
+        let path = file.path().to_path_buf();
+        let (closed, _) = file.keep().expect("keep");
+        drop(closed);
+        assert_eq!(find(dir.path()), vec![path], "closed: left over");
+    }
 
     #[test]
     fn only_our_exact_names_are_ours() {

@@ -1412,6 +1412,7 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         builder.permissions(fs::Permissions::from_mode(0o644));
     }
     let mut file = builder.tempfile_in(dir)?;
+    leftovers::claim(file.as_file());
     file.write_all(bytes)?;
     file.persist(path).map_err(|e| e.error)?;
     Ok(())
@@ -1452,6 +1453,7 @@ pub(crate) fn settle_file(
     } else {
         builder.tempfile_in(dir)?
     };
+    leftovers::claim(temp.as_file());
     let mut out = io::BufWriter::new(temp);
     write(&mut out)?;
     let temp = out.into_inner().map_err(io::IntoInnerError::into_error)?;

@@ -35,6 +35,8 @@ pub(super) struct FileSettings {
     catalog: Option<PathBuf>,
     image_list: Option<PathBuf>,
     message_format: Option<MessageFormat>,
+    quiet: Option<bool>,
+    report: Option<PathBuf>,
 }
 
 /// `max-size = "64M"` as on the command line, or a plain number of bytes.
@@ -106,13 +108,27 @@ pub(super) fn load(path: &Path) -> Result<Loaded, String> {
 fn parse(text: &str) -> Result<FileSettings, String> {
     toml::from_str(text).map_err(|err| {
         let message = err.message().trim().to_string();
-        match err.span().and_then(|span| key_at(text, span.start)) {
+        let key = culprit(text).or_else(|| err.span().and_then(|span| key_at(text, span.start)));
+        match key {
             Some(key) if !message.contains(&format!("`{key}`")) => format!("{key}: {message}"),
             _ => match err.span().map(|span| line_of(text, span.start)) {
                 Some(line) => format!("line {line}: {message}"),
                 None => message,
             },
         }
+    })
+}
+
+/// The key whose value the settings refuse, in a file that is good TOML: each key is tried
+/// alone. Finds the key of a value deep in a multi-line array, which no line shows.
+fn culprit(text: &str) -> Option<String> {
+    let table: toml::Table = text.parse().ok()?;
+    table.into_iter().find_map(|(key, value)| {
+        let alone = toml::Table::from_iter([(key.clone(), value)]);
+        toml::Value::Table(alone)
+            .try_into::<FileSettings>()
+            .is_err()
+            .then_some(key)
     })
 }
 
@@ -140,10 +156,12 @@ impl Loaded {
     }
 
     /// Fills what the command line left unsaid. `output` and `inputs` make a batch only when
-    /// the command line does not name one page to convert to standard output.
+    /// the command line does not name one page to convert to standard output; a flag that
+    /// only a batch takes (`--check`, `--glob`…) makes even one page a batch into `output`.
     pub(super) fn apply(&self, args: &mut Args) -> Result<(), String> {
         let s = &self.settings;
-        let one_page = args.output.is_none() && names_one_page(args);
+        let one_page =
+            args.output.is_none() && names_one_page(args) && super::batch_flag(args).is_none();
         if !one_page {
             if args.inputs.is_empty()
                 && let Some(inputs) = &s.inputs
@@ -181,6 +199,7 @@ impl Loaded {
             (&mut args.title_heading, s.title_heading),
             (&mut args.hidden, s.hidden),
             (&mut args.follow, s.follow),
+            (&mut args.quiet, s.quiet),
         ] {
             *flag = *flag || value.unwrap_or(false);
         }
@@ -214,6 +233,13 @@ impl Loaded {
         }
         if args.image_list.is_none() {
             args.image_list = s.image_list.as_deref().map(|p| self.path_of(p));
+        }
+        if args.report.is_none() {
+            // `-`, standard output, is no path in the file's folder
+            args.report = s.report.as_deref().map(|p| match p.as_os_str() == "-" {
+                true => p.to_path_buf(),
+                false => self.path_of(p),
+            });
         }
     }
 
@@ -266,6 +292,8 @@ local-links = true
 catalog = "catalog.csv"
 image-list = "images.txt"
 message-format = "github"
+quiet = true
+report = "report.jsonl"
 "#,
         )
         .unwrap();
@@ -303,6 +331,18 @@ message-format = "github"
             err.starts_with("max-size: ") && err.contains("64M"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_wrong_value_deep_in_an_array_names_its_key() {
+        let err = parse("output = \"md\"\nexclude = [\n  \"drafts/**\",\n  \"a=b\",\n  42,\n]\n")
+            .unwrap_err();
+        assert!(err.starts_with("exclude: "), "{err}");
+        let err = parse("rename-key = [\n  \"url=x\", 5,\n]\n").unwrap_err();
+        assert!(err.starts_with("rename-key: "), "{err}");
+        // an unknown key is named by the message itself
+        let err = parse("glob = [\"*.html\"]\nbogus = [\n 1,\n]\n").unwrap_err();
+        assert!(err.contains("`bogus`") && !err.starts_with("glob"), "{err}");
     }
 
     #[test]

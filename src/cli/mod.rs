@@ -502,6 +502,15 @@ impl Source {
             Source::File(path) => path.display().to_string(),
         }
     }
+
+    /// The file a GitHub annotation marks: none for standard input, which is no file in the
+    /// repository.
+    fn file_name(&self) -> String {
+        match self {
+            Source::Stdin => String::new(),
+            Source::File(_) => self.name(),
+        }
+    }
 }
 
 fn run_single(args: &Args, options: Options) -> ExitCode {
@@ -534,11 +543,11 @@ fn run_single(args: &Args, options: Options) -> ExitCode {
     let bytes = match read(&source, args.max_size()) {
         Ok(Ok(bytes)) => bytes,
         Ok(Err(too_large)) => {
-            single_error(args, &name, &too_large.to_string());
+            single_error(args, &source, &too_large.to_string());
             return ExitCode::from(1);
         }
         Err(err) => {
-            single_error(args, &name, &format!("cannot read: {err}"));
+            single_error(args, &source, &format!("cannot read: {err}"));
             return ExitCode::from(1);
         }
     };
@@ -567,14 +576,17 @@ fn run_single(args: &Args, options: Options) -> ExitCode {
             ));
         }
         Err(err) => {
-            single_error(args, &name, &err.to_string());
+            single_error(args, &source, &err.to_string());
             return ExitCode::from(1);
         }
     };
     if !args.quiet {
         for warning in &converted.warnings {
             match args.github() {
-                true => eprintln!("{}", github::annotation("warning", &name, warning)),
+                true => eprintln!(
+                    "{}",
+                    github::annotation("warning", &source.file_name(), warning)
+                ),
                 false => eprintln!("cdt2md: warning: {name}: {warning}"),
             }
         }
@@ -594,10 +606,13 @@ fn run_single(args: &Args, options: Options) -> ExitCode {
     }
 }
 
-fn single_error(args: &Args, name: &str, reason: &str) {
+fn single_error(args: &Args, source: &Source, reason: &str) {
     match args.github() {
-        true => eprintln!("{}", github::annotation("error", name, reason)),
-        false => eprintln!("cdt2md: {name}: {reason}"),
+        true => eprintln!(
+            "{}",
+            github::annotation("error", &source.file_name(), reason)
+        ),
+        false => eprintln!("cdt2md: {}: {reason}", source.name()),
     }
 }
 
@@ -995,6 +1010,8 @@ fn effective_settings(args: &Args) -> serde_json::Value {
         "inputs": args.inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
         "output": path(&args.output),
         "check": args.check,
+        "prune": args.prune,
+        "shard": args.shard.as_ref().map(|s| format!("{}/{}", s.index + 1, s.count)),
         "front-matter": front_matter,
         "profile": args.profile,
         "rename-key": renames,
@@ -1013,6 +1030,8 @@ fn effective_settings(args: &Args) -> serde_json::Value {
         "catalog": path(&args.catalog),
         "image-list": path(&args.image_list),
         "message-format": args.message_format.unwrap_or(MessageFormat::Human),
+        "quiet": args.quiet,
+        "report": path(&args.report),
     })
 }
 
