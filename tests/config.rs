@@ -198,6 +198,28 @@ fn a_wrong_type_is_a_usage_error_naming_the_key() {
 }
 
 #[test]
+fn a_bad_config_is_an_error_command_on_the_file_in_github_mode() {
+    let repo = repository();
+    write(
+        repo.path().join("cdt2md.toml"),
+        "output = \"md\"\nexclude = [\n  \"drafts/**\",\n  5,\n]\n",
+    );
+    let output = cdt2md(&repo.path().join("sub"))
+        .args(["--message-format", "github"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.lines().any(
+            |l| l.starts_with("::error file=../cdt2md.toml,title=cdt2md::")
+                && l.contains("exclude: ")
+        ),
+        "{err}"
+    );
+}
+
+#[test]
 fn config_names_a_file_and_no_config_ignores_the_found_one() {
     let repo = repository();
     write(repo.path().join("cdt2md.toml"), "bogus = true\n");

@@ -347,11 +347,17 @@ pub fn run() -> ExitCode {
     }
     let config_file = match with_config_file(&mut args) {
         Ok(path) => path,
-        Err(message) => return usage_error(&message),
+        Err(message) => {
+            // on the config file in a pull request, when the command line asked for that
+            let file = config::find(args.config.as_deref(), args.no_config)
+                .ok()
+                .flatten();
+            return annotated_usage_error(&args, file.as_deref(), &message);
+        }
     };
     args.config = config_file;
     if let Err(message) = needs_output(&args) {
-        return usage_error(&message);
+        return annotated_usage_error(&args, None, &message);
     }
     let profile = args.profile.map(ProfileArg::profile);
     let rename_keys = with_profile_renames(&args.rename_key, profile);
@@ -479,6 +485,16 @@ fn run_command(command: &Command) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// A usage error, also as a workflow command with `--message-format github`: a CI step that
+/// cannot start says why on the run's page, not only in its log.
+fn annotated_usage_error(args: &Args, file: Option<&std::path::Path>, message: &str) -> ExitCode {
+    if args.github() {
+        let file = file.map(|f| f.display().to_string()).unwrap_or_default();
+        eprintln!("{}", github::annotation("error", &file, message));
+    }
+    usage_error(message)
 }
 
 fn usage_error(message: &str) -> ExitCode {
