@@ -127,7 +127,7 @@ fi
 
 if command -v shellcheck >/dev/null 2>&1; then
     echo "lint-ci: $(shellcheck --version | sed -n 2p) on the scripts" >&2
-    shellcheck scripts/action.sh scripts/lint-ci.sh scripts/test-pre-commit.sh
+    shellcheck scripts/*.sh .ci/run
 else
     echo "lint-ci: shellcheck is not installed: the scripts are not shellchecked" >&2
 fi
