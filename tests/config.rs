@@ -119,6 +119,34 @@ fn flags_on_the_command_line_win() {
 }
 
 #[test]
+fn a_switch_the_file_turns_on_is_turned_off_by_its_no_form() {
+    let repo = repository();
+    write(
+        repo.path().join("cdt2md.toml"),
+        "keep-card = true\ntitle-heading = true\n",
+    );
+    let page = |extra: &[&str]| {
+        let output = cdt2md(repo.path())
+            .arg("archive/seed.txt")
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        stdout(&output)
+    };
+    let on = page(&[]);
+    assert!(on.contains("CDT 档案卡") && on.contains("\n# "), "{on}");
+    let off = page(&["--no-keep-card", "--no-title-heading"]);
+    assert!(
+        !off.contains("CDT 档案卡") && !off.contains("\n# "),
+        "{off}"
+    );
+    // the last of the two forms wins, as with any flag given twice
+    let again = page(&["--no-keep-card", "--keep-card"]);
+    assert!(again.contains("CDT 档案卡"), "{again}");
+}
+
+#[test]
 fn one_page_still_goes_to_standard_output() {
     let repo = repository();
     write(

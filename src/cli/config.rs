@@ -194,14 +194,18 @@ impl Loaded {
             args.image_base.clone_from(&s.image_base);
             args.rewrite_images.clone_from(&s.rewrite_images);
         }
-        for (flag, value) in [
-            (&mut args.keep_card, s.keep_card),
-            (&mut args.title_heading, s.title_heading),
-            (&mut args.hidden, s.hidden),
-            (&mut args.follow, s.follow),
-            (&mut args.quiet, s.quiet),
+        for (flag, value, off) in [
+            (&mut args.keep_card, s.keep_card, args.no_keep_card),
+            (
+                &mut args.title_heading,
+                s.title_heading,
+                args.no_title_heading,
+            ),
+            (&mut args.hidden, s.hidden, args.no_hidden),
+            (&mut args.follow, s.follow, args.no_follow),
+            (&mut args.quiet, s.quiet, args.no_quiet),
         ] {
-            *flag = *flag || value.unwrap_or(false);
+            *flag = *flag || (!off && value.unwrap_or(false));
         }
         args.jobs = args.jobs.or(s.jobs.filter(|&n| n > 0));
         if s.jobs == Some(0) {
@@ -226,8 +230,9 @@ impl Loaded {
         let s = &self.settings;
         fill(&mut args.globs, &s.glob);
         fill(&mut args.excludes, &s.exclude);
-        args.dedupe = args.dedupe || s.dedupe.unwrap_or(false);
-        args.local_links = args.local_links || s.local_links.unwrap_or(false);
+        args.dedupe = args.dedupe || (!args.no_dedupe && s.dedupe.unwrap_or(false));
+        args.local_links =
+            args.local_links || (!args.no_local_links && s.local_links.unwrap_or(false));
         if args.catalog.is_none() {
             args.catalog = s.catalog.as_deref().map(|p| self.path_of(p));
         }

@@ -98,13 +98,21 @@ struct Args {
     /// Write one copy of an article saved more than once (the same URL or post id, or a
     /// re-post of the same text): the one with the most text; the others are reported as
     /// duplicates.
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_dedupe")]
     dedupe: bool,
+
+    /// Turns --dedupe off, whatever cdt2md.toml says.
+    #[arg(long, hide = true, overrides_with = "dedupe")]
+    no_dedupe: bool,
 
     /// Make a link to another article of the run a relative link to its Markdown file, however
     /// its URL is spelled (the run reads every page twice).
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_local_links")]
     local_links: bool,
+
+    /// Turns --local-links off, whatever cdt2md.toml says.
+    #[arg(long, hide = true, overrides_with = "local_links")]
+    no_local_links: bool,
 
     /// Also write every image URL the Markdown refers to, sorted, one a line (for
     /// `wget -x -i FILE`, then --rewrite-images). --check compares it instead.
@@ -128,12 +136,20 @@ struct Args {
     excludes: Vec<String>,
 
     /// Also look in hidden files and folders (`.git` and the like are skipped by default).
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_hidden")]
     hidden: bool,
 
+    /// Turns --hidden off, whatever cdt2md.toml says.
+    #[arg(long, hide = true, overrides_with = "hidden")]
+    no_hidden: bool,
+
     /// Follow symbolic links.
-    #[arg(short = 'L', long)]
+    #[arg(short = 'L', long, overrides_with = "no_follow")]
     follow: bool,
+
+    /// Turns --follow off, whatever cdt2md.toml says.
+    #[arg(long, hide = true, overrides_with = "follow")]
+    no_follow: bool,
 
     /// Pages larger than this fail without being read (bytes; K, M, G suffixes are powers of
     /// 1024) [default: 64M].
@@ -156,12 +172,20 @@ struct Args {
     no_front_matter: bool,
 
     /// Also write the title as a `# ` heading above the body.
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_title_heading")]
     title_heading: bool,
 
+    /// Turns --title-heading off, whatever cdt2md.toml says.
+    #[arg(long, hide = true, overrides_with = "title_heading")]
+    no_title_heading: bool,
+
     /// Keep the archive card in the body too, as a table.
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_keep_card")]
     keep_card: bool,
+
+    /// Turns --keep-card off, whatever cdt2md.toml says.
+    #[arg(long, hide = true, overrides_with = "keep_card")]
+    no_keep_card: bool,
 
     /// Point images at a mirror: https://HOST/PATH becomes URL/PATH.
     #[arg(long, value_name = "URL", conflicts_with = "rewrite_images")]
@@ -178,8 +202,12 @@ struct Args {
     rename_key: Vec<(String, String)>,
 
     /// Print nothing but errors.
-    #[arg(short, long)]
+    #[arg(short, long, overrides_with = "no_quiet")]
     quiet: bool,
+
+    /// Turns --quiet off, whatever cdt2md.toml says.
+    #[arg(long, hide = true, overrides_with = "quiet")]
+    no_quiet: bool,
 
     /// How findings are printed: human, or github (workflow commands that mark the files in
     /// a pull request, and a summary appended to $GITHUB_STEP_SUMMARY).
@@ -191,7 +219,9 @@ struct Args {
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     config: Option<PathBuf>,
 
-    /// Ignore any cdt2md.toml.
+    /// Ignore any cdt2md.toml. (A switch the file turns on is turned off for one run by its
+    /// --no- form: --no-keep-card, --no-title-heading, --no-dedupe, --no-local-links,
+    /// --no-hidden, --no-follow, --no-quiet.)
     #[arg(long)]
     no_config: bool,
 }
