@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Times the whole command line on a tree of the fixture pages replicated to at least 50 MB:
 # batch MB/s at -j 1 and -j 2 (and every core), the speed-up, peak RSS, and one page through
-# standard input, start-up included. Usage: scripts/bench-batch.sh [MIN_MB] [RUNS]
-# BIN=path/to/cdt2md measures another build (an earlier commit's, for before/after).
+# standard input, start-up included; then, in the same run, the in-process bare parse and htmd
+# on the same pages (`cargo bench --bench convert -- ratios`) and the batch's ratios to them.
+# Usage: scripts/bench-batch.sh [MIN_MB] [RUNS]
+# BIN=path/to/cdt2md measures another build (an earlier commit's, for before/after);
+# NO_INPROCESS=1 skips the in-process part (it builds the benchmark, a minute or two).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 min_mb=${1:-50}
@@ -80,3 +83,15 @@ start=$(date +%s.%N)
 for _ in $(seq 1 200); do "$bin" -q - < "$page" > /dev/null; done
 end=$(date +%s.%N)
 awk -v s="$start" -v e="$end" 'BEGIN {printf "one page via stdin: %.2f ms per run\n", (e - s) * 1000 / 200}'
+
+# The batch against the in-process floor and htmd, measured now on this machine: only ratios
+# from one run mean anything here.
+if [ -z "${NO_INPROCESS:-}" ]; then
+    inprocess=$(cargo bench --quiet --bench convert -- ratios 2>/dev/null)
+    parse=$(awk '/\(1\) bare parse/ {print $(NF-1)}' <<<"$inprocess")
+    htmd=$(awk '/\(3\) htmd/ {print $(NF-1)}' <<<"$inprocess")
+    awk -v mb="$mb" -v t1="$t1" -v p="$parse" -v h="$htmd" 'BEGIN {
+        printf "in process: bare parse %.1f MB/s, htmd %.1f MB/s\n", p, h
+        printf "batch -j 1 / bare parse = %.2f (goal >= 0.70), / htmd = %.2f (goal >= 1.00)\n", mb / t1 / p, mb / t1 / h
+    }'
+fi
