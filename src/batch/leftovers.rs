@@ -4,9 +4,9 @@
 //! file behind. The next run removes them before it starts.
 //!
 //! A run still writing into the same OUT (another shard, started beside this one) is not
-//! interrupted: each temporary file is locked (`flock`, released by the system when its
-//! writer exits, however it exits) for as long as it is written, and a locked one is not a
-//! leftover.
+//! interrupted: a run holds a shared lock on OUT itself while it writes there (`flock` on the
+//! folder, released by the system when the run exits, however it exits), and temporary files
+//! are leftovers only while no run holds it. Two system calls a run, not one a file.
 
 use std::ffi::OsStr;
 use std::fs;
@@ -34,26 +34,32 @@ pub(crate) fn is_ours(name: &OsStr) -> bool {
         })
 }
 
-/// Marks a temporary file as being written, until it is closed. Where the file system has
-/// no locks the file is written all the same; only a run beside this one could then take it
-/// for a leftover.
-pub(crate) fn claim(file: &fs::File) {
-    let _ = file.try_lock();
+/// A run's hold on OUT while it writes there: shared, so that runs beside each other may
+/// all write; only the sweep for leftovers needs OUT to itself.
+pub struct Hold {
+    _folder: Option<fs::File>,
 }
 
-/// Whether another process (or another write in this one) holds the file's lock: a write in
-/// flight, not a leftover.
-fn in_use(path: &Path) -> bool {
-    match fs::File::open(path) {
-        Ok(file) => matches!(file.try_lock(), Err(fs::TryLockError::WouldBlock)),
-        Err(_) => false,
-    }
+/// Takes a hold on `output` (a folder that exists). Where folders cannot be opened or locked
+/// (Windows, some network file systems) the run goes on without one; it never waits.
+pub fn hold(output: &Path) -> Hold {
+    let folder = fs::File::open(output)
+        .ok()
+        .filter(|folder| folder.try_lock_shared().is_ok());
+    Hold { _folder: folder }
+}
+
+/// Whether another run holds OUT now: its temporary files are being written, not left over.
+fn busy(output: &Path) -> bool {
+    fs::File::open(output)
+        .is_ok_and(|folder| matches!(folder.try_lock(), Err(fs::TryLockError::WouldBlock)))
 }
 
 /// The leftover temporary files in `output`, in a stable order: regular files only, in OUT's
-/// own folders (symbolic links are neither followed nor taken), none being written now.
+/// own folders (symbolic links are neither followed nor taken); none while another run holds
+/// OUT. (A file found here stays a leftover: a run starting later makes new names.)
 pub fn find(output: &Path) -> Vec<PathBuf> {
-    if !output.is_dir() {
+    if !output.is_dir() || busy(output) {
         return Vec::new();
     }
     WalkDir::new(output)
@@ -62,7 +68,6 @@ pub fn find(output: &Path) -> Vec<PathBuf> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file() && is_ours(e.file_name()))
         .map(walkdir::DirEntry::into_path)
-        .filter(|path| !in_use(path))
         .collect()
 }
 
@@ -111,19 +116,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_file_being_written_is_no_leftover() {
+    fn temporary_files_in_an_out_another_run_holds_are_no_leftovers() {
         let dir = tempfile::tempdir().expect("temp dir");
         let file = tempfile::Builder::new()
             .prefix(PREFIX)
             .suffix(SUFFIX)
             .tempfile_in(dir.path())
             .expect("temp file");
-        claim(file.as_file());
-        assert!(find(dir.path()).is_empty(), "locked: in flight");
         let path = file.path().to_path_buf();
-        let (closed, _) = file.keep().expect("keep");
-        drop(closed);
-        assert_eq!(find(dir.path()), vec![path], "closed: left over");
+        let other_run = hold(dir.path());
+        assert!(find(dir.path()).is_empty(), "OUT held: in flight");
+        // a second run beside it holds OUT too, and sweeps nothing either
+        let second = hold(dir.path());
+        assert!(find(dir.path()).is_empty());
+        drop((other_run, second));
+        assert_eq!(find(dir.path()), vec![path], "no run holds OUT: left over");
     }
 
     #[test]

@@ -319,9 +319,13 @@ pub fn run(config: &Config, sink: &(dyn Fn(&Outcome) + Sync)) -> Result<Summary,
     }
     // an OUT that is empty now can hold no orphans after the run: the walk for them is spared
     let was_empty = fs::read_dir(&config.output).map_or(true, |mut d| d.next().is_none());
-    if !config.check {
+    // held until the run returns: another run's sweep leaves this one's temporary files be
+    let _hold = if config.check {
+        None
+    } else {
         fs::create_dir_all(&config.output).map_err(|e| SetupError::Io(config.output.clone(), e))?;
-    }
+        Some(leftovers::hold(&config.output))
+    };
     let output_root = fs::canonicalize(&config.output).ok();
     let summary = Mutex::new(Summary::default());
     let stop = stop::Stop::default();
@@ -1412,7 +1416,6 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         builder.permissions(fs::Permissions::from_mode(0o644));
     }
     let mut file = builder.tempfile_in(dir)?;
-    leftovers::claim(file.as_file());
     file.write_all(bytes)?;
     file.persist(path).map_err(|e| e.error)?;
     Ok(())
@@ -1453,7 +1456,6 @@ pub(crate) fn settle_file(
     } else {
         builder.tempfile_in(dir)?
     };
-    leftovers::claim(temp.as_file());
     let mut out = io::BufWriter::new(temp);
     write(&mut out)?;
     let temp = out.into_inner().map_err(io::IntoInnerError::into_error)?;
