@@ -240,6 +240,44 @@ fn interrupt(signal: &str, status: i32, name: &str) {
     assert_eq!(snapshot(&out), clean);
 }
 
+/// A second Ctrl-C (a CI cancel's SIGINT, then another) ends the run at once: exit 130, no
+/// partial output, and what it may leave the next run cleans up.
+#[cfg(unix)]
+#[test]
+fn a_second_ctrl_c_exits_at_once_leaving_nothing_partial() {
+    let dir = archive(120);
+    let input = dir.path().join("in");
+    let clean = clean_run(&input, &dir.path().join("clean"));
+    let (out, stderr) = (dir.path().join("out"), dir.path().join("stderr"));
+    let child = start(&input, &out, &stderr, &[]);
+    for _ in 0..2 {
+        let sent = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success());
+    }
+    assert_eq!(wait(child).code(), Some(130));
+    // a temporary file may be left, never part of an output
+    for (name, bytes) in snapshot(&out) {
+        if !name.to_string_lossy().ends_with(".tmp") {
+            assert!(
+                clean.get(&name) == Some(&bytes),
+                "{} is not whole",
+                name.display()
+            );
+        }
+    }
+    cdt2md()
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .success();
+    assert_eq!(snapshot(&out), clean);
+}
+
 #[cfg(unix)]
 #[test]
 fn ctrl_c_stops_the_batch_with_whole_outputs_and_exit_130() {
