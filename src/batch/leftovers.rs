@@ -12,6 +12,7 @@ use std::ffi::OsStr;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use walkdir::WalkDir;
 
@@ -40,28 +41,62 @@ pub struct Hold {
     _folder: Option<fs::File>,
 }
 
+/// How long a run waits for another's sweep (a moment's walk of OUT) before it writes
+/// without a hold.
+const HOLD_WAIT: Duration = Duration::from_secs(10);
+
 /// Takes a hold on `output` (a folder that exists). Where folders cannot be opened or locked
-/// (Windows, some network file systems) the run goes on without one; it never waits.
+/// (Windows, some network file systems) the run goes on without one, as it does when some
+/// other program keeps OUT locked for longer than a sweep takes.
 pub fn hold(output: &Path) -> Hold {
-    let folder = fs::File::open(output)
-        .ok()
-        .filter(|folder| folder.try_lock_shared().is_ok());
-    Hold { _folder: folder }
+    let Ok(folder) = fs::File::open(output) else {
+        return Hold { _folder: None };
+    };
+    let deadline = Instant::now() + HOLD_WAIT;
+    loop {
+        match folder.try_lock_shared() {
+            Ok(()) => {
+                return Hold {
+                    _folder: Some(folder),
+                };
+            }
+            // another run is sweeping: it lets go in a moment
+            Err(fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            Err(_) => return Hold { _folder: None },
+        }
+    }
 }
 
-/// Whether another run holds OUT now: its temporary files are being written, not left over.
-fn busy(output: &Path) -> bool {
-    fs::File::open(output)
-        .is_ok_and(|folder| matches!(folder.try_lock(), Err(fs::TryLockError::WouldBlock)))
+/// OUT to this run alone, for as long as the value lives: `None` while another run holds it
+/// (its temporary files are being written, not left over). Where folders cannot be locked,
+/// OUT counts as this run's.
+fn alone(output: &Path) -> Option<Option<fs::File>> {
+    let Ok(folder) = fs::File::open(output) else {
+        return Some(None);
+    };
+    match folder.try_lock() {
+        Ok(()) => Some(Some(folder)),
+        Err(fs::TryLockError::WouldBlock) => None,
+        Err(fs::TryLockError::Error(_)) => Some(None),
+    }
 }
 
 /// The leftover temporary files in `output`, in a stable order: regular files only, in OUT's
 /// own folders (symbolic links are neither followed nor taken); none while another run holds
-/// OUT. (A file found here stays a leftover: a run starting later makes new names.)
+/// OUT.
 pub fn find(output: &Path) -> Vec<PathBuf> {
-    if !output.is_dir() || busy(output) {
+    if !output.is_dir() {
         return Vec::new();
     }
+    match alone(output) {
+        Some(_alone) => walk(output),
+        None => Vec::new(),
+    }
+}
+
+fn walk(output: &Path) -> Vec<PathBuf> {
     WalkDir::new(output)
         .sort_by_file_name()
         .into_iter()
@@ -73,8 +108,16 @@ pub fn find(output: &Path) -> Vec<PathBuf> {
 
 /// Removes the leftovers in `output` and says how many (with `check`, lists them on standard
 /// output with the run's other findings, and removes nothing): the number found or removed.
+/// OUT stays this run's alone from the walk to the last removal, so no run can start writing
+/// in between.
 pub fn settle(output: &Path, check: bool, quiet: bool) -> u64 {
-    let found = find(output);
+    if !output.is_dir() {
+        return 0;
+    }
+    let Some(_alone) = alone(output) else {
+        return 0;
+    };
+    let found = walk(output);
     if check {
         for path in &found {
             println!(
@@ -131,6 +174,25 @@ mod tests {
         assert!(find(dir.path()).is_empty());
         drop((other_run, second));
         assert_eq!(find(dir.path()), vec![path], "no run holds OUT: left over");
+    }
+
+    #[test]
+    fn a_run_starting_during_a_sweep_waits_for_its_hold() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let sweep = alone(dir.path()).expect("not busy").expect("lockable");
+        let folder = dir.path().to_path_buf();
+        let run = std::thread::spawn(move || hold(&folder));
+        std::thread::sleep(Duration::from_millis(50));
+        drop(sweep);
+        let held = run.join().expect("the run");
+        assert!(
+            held._folder.is_some(),
+            "the run got its hold after the sweep"
+        );
+        assert!(
+            alone(dir.path()).is_none(),
+            "and a later sweep sees OUT busy"
+        );
     }
 
     #[test]

@@ -666,30 +666,40 @@ fn read_limited_into(
     // `read_to_end` on an empty `Vec` through `take` probes from 32 bytes up, a dozen reads
     // for a 30 KB page. One byte over lets a file that grew since be caught as too large.
     buffer.clear();
-    buffer.reserve(usize::try_from(size.saturating_add(1)).unwrap_or(usize::MAX));
-    read_into(file, limit, buffer)
+    let wanted = usize::try_from(size.saturating_add(1)).unwrap_or(usize::MAX);
+    // a size the memory cannot hold (a sparse file under a huge --max-size) is read as a
+    // stream, whose growth fails as reading would, instead of aborting here
+    let first = match buffer.try_reserve(wanted) {
+        Ok(()) => wanted,
+        Err(_) => READ_CHUNK,
+    };
+    read_into(file, limit, buffer, first)
 }
 
 /// At most `limit` bytes from `reader`; more is an error (for pipes, whose size is unknown).
 pub(crate) fn read_up_to(reader: impl Read, limit: u64) -> io::Result<Result<Vec<u8>, PageError>> {
-    read_into(reader, limit, Vec::new())
+    read_into(reader, limit, Vec::new(), READ_CHUNK)
 }
 
 /// How much more room a read makes when the buffer is full (a pipe, a file that grew).
 const READ_CHUNK: usize = 64 * 1024;
 
+/// Reads into `bytes`, the first read asking for up to `first` bytes (a file's size, so that
+/// it comes in one), later ones a chunk; room is zeroed only as far as a read may fill it, so
+/// the rest of a reused or grown buffer is never touched.
 fn read_into(
     reader: impl Read,
     limit: u64,
     mut bytes: Vec<u8>,
+    first: usize,
 ) -> io::Result<Result<Vec<u8>, PageError>> {
     let mut reader = reader.take(limit.saturating_add(1));
-    // The first read may fill all the room the caller made (a file's size); after that, room
-    // is zeroed a chunk at a time, so memory not yet read into is never touched.
-    let mut step = (bytes.capacity() - bytes.len()).max(READ_CHUNK);
+    let mut step = first.max(1);
     loop {
         if bytes.len() == bytes.capacity() {
-            bytes.reserve(READ_CHUNK);
+            bytes
+                .try_reserve(READ_CHUNK)
+                .map_err(|_| io::Error::from(io::ErrorKind::OutOfMemory))?;
         }
         let filled = bytes.len();
         bytes.resize(bytes.capacity().min(filled + step), 0);

@@ -160,8 +160,10 @@ impl Loaded {
     /// only a batch takes (`--check`, `--glob`…) makes even one page a batch into `output`.
     pub(super) fn apply(&self, args: &mut Args) -> Result<(), String> {
         let s = &self.settings;
-        let one_page =
-            args.output.is_none() && names_one_page(args) && super::batch_flag(args).is_none();
+        // standard input is one page whatever the flags: it cannot be a batch
+        let stdin = matches!(args.inputs.as_slice(), [one] if one.as_os_str() == "-");
+        let one_page = args.output.is_none()
+            && (stdin || (names_one_page(args) && super::batch_flag(args).is_none()));
         if !one_page {
             if args.inputs.is_empty()
                 && let Some(inputs) = &s.inputs

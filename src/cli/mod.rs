@@ -439,7 +439,11 @@ fn needs_output(args: &Args) -> Result<(), String> {
     if args.output.is_some() {
         return Ok(());
     }
+    let stdin = matches!(args.inputs.as_slice(), [one] if one.as_os_str() == "-");
     match batch_flag(args) {
+        Some(flag) if stdin => Err(format!(
+            "{flag} is for a batch into a folder; standard input is one page to standard output"
+        )),
         Some(flag) => Err(format!(
             "{flag} needs -o OUT (or `output` in {})",
             config::FILE_NAME
@@ -767,6 +771,8 @@ fn run_batch(args: &Args, options: Options) -> ExitCode {
     if let Some(progress) = &progress {
         progress.bar.finish_and_clear();
     }
+    // the catalogue and the image list are written through temporary files too, some in OUT
+    let _hold = (!config.check).then(|| batch::leftovers::hold(&config.output));
     summary.leftovers = leftovers;
     // a signal after the last page still stops what follows
     summary.stopped = summary
